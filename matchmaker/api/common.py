@@ -1,0 +1,36 @@
+"""Helpers shared by the API resources: the caller, the JSON body, pagination, one commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+
+from matchmaker.errors import DomainError
+from models import User
+
+
+def caller() -> User:
+    return g.api_user  # type: ignore[no-any-return]
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 400 that says what is expected."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError(
+            "Send a JSON object in the request body with 'Content-Type: application/json'."
+        )
+    return data
+
+
+def paging() -> tuple[int, int]:
+    """(page, per_page) from the query string, within sane bounds."""
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 20))
+    except ValueError as exc:
+        raise DomainError("page and per_page must be whole numbers.") from exc
+    if page < 1 or not 1 <= per_page <= 100:
+        raise DomainError("page starts at 1; per_page is between 1 and 100.")
+    return page, per_page

@@ -1,0 +1,228 @@
+"""Accounts: registration, sign-in, passwords, sessions, API tokens and invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from matchmaker import access
+from matchmaker.errors import Invalid, NotFound
+from matchmaker.extensions import db
+from matchmaker.profiles import organisations
+from matchmaker.security import (
+    hash_password,
+    new_token,
+    password_needs_rehash,
+    password_problem,
+    token_digest,
+    verify_password,
+)
+from matchmaker.validation import Cleaner
+from models import ApiToken, Invitation, Organisation, User
+from models.base import as_utc, utcnow
+from models.user import ROLES
+
+INVITATION_DAYS = 14
+
+
+def normalise_email(raw: object, field: str = "email") -> str:
+    """Syntax-checked, case-folded e-mail: the unique key of an account."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise Invalid("Enter an e-mail address.", fields={field: "This field is required."})
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise Invalid(f"This e-mail address is not valid: {exc}", fields={field: str(exc)}) from exc
+    return result.normalized.casefold()
+
+
+def _check_new_password(password: object, email: str, field: str = "password") -> str:
+    if not isinstance(password, str):
+        raise Invalid("Enter a password.", fields={field: "This field is required."})
+    problem = password_problem(password, email=email)
+    if problem:
+        raise Invalid(problem, fields={field: problem})
+    return password
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def create_user(
+    *, email: str, password: str, display_name: str, role: str, organisation: Organisation | None
+) -> User:
+    """The one place an account is made; callers decide on the organisation."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of {', '.join(ROLES)}.", fields={"role": "Unknown role."})
+    if role == "member" and organisation is None:
+        raise Invalid("A member belongs to an organisation.", fields={"organisation": "Required."})
+    if _email_taken(email):
+        raise Invalid(
+            "An account with this e-mail address already exists.",
+            fields={"email": "Already registered."},
+        )
+    user = User(
+        email=email,
+        password_hash=hash_password(_check_new_password(password, email)),
+        display_name=display_name.strip() or email.split("@")[0],
+        role=role,
+        organisation=organisation,
+        session_token=new_token(),
+        password_changed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register(data: dict[str, Any]) -> User:
+    """Self-registration: join an invited organisation, or create a new, unverified one."""
+    cleaner = Cleaner(data)
+    display_name = cleaner.text("display_name", max_length=120)
+    evidence = cleaner.text("evidence", max_length=2000, required=False, multiline=True)
+    cleaner.done()
+    email = normalise_email(data.get("email"))
+    _check_new_password(data.get("password"), email)
+    invitation_token = str(data.get("invitation") or "").strip()
+    if invitation_token:
+        invitation = _open_invitation(invitation_token, email)
+        organisation = invitation.organisation
+        invitation.accepted_at = utcnow()
+    else:
+        if _email_taken(email):  # before creating the organisation: nothing half-written
+            raise Invalid(
+                "An account with this e-mail address already exists.",
+                fields={"email": "Already registered."},
+            )
+        values = organisations.clean_organisation(data)
+        organisation = organisations.create_organisation(values, verified=False, evidence=evidence)
+    return create_user(
+        email=email,
+        password=str(data["password"]),
+        display_name=display_name,
+        role="member",
+        organisation=organisation,
+    )
+
+
+def authenticate(email: object, password: object) -> User | None:
+    """The active user these credentials belong to, or None (same cost either way)."""
+    if not isinstance(email, str) or not isinstance(password, str) or len(password) > 1024:
+        return None
+    user = db.session.scalar(select(User).where(User.email == email.strip().casefold()))
+    valid = verify_password(user.password_hash if user else None, password)
+    if not (valid and user and user.active):
+        return None
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def rotate_session(user: User) -> None:
+    """End every session of this user: cookies name the old token, which no longer exists."""
+    user.session_token = new_token()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise Invalid(
+            "Your current password is not correct.", fields={"current_password": "Not correct."}
+        )
+    _check_new_password(new, user.email, field="new_password")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    rotate_session(user)
+
+
+def set_password(user: User, new: str) -> None:
+    """An administrator's reset (CLI); ends the user's sessions."""
+    _check_new_password(new, user.email)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    rotate_session(user)
+
+
+def user_for_session(session_token: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user and user.active else None
+
+
+def issue_api_token(user: User, name: str, lifetime_days: int) -> str:
+    """Create a token; the caller shows it once, only its digest is kept."""
+    token = new_token()
+    db.session.add(
+        ApiToken(
+            user=user,
+            name=(name.strip() or "API token")[:80],
+            token_hash=token_digest(token),
+            expires_at=utcnow() + timedelta(days=lifetime_days),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def user_for_api_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= utcnow():
+        return None
+    if not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("No such token.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def invite(actor: User, organisation: Organisation, email: str) -> str:
+    """A coordinator invites someone to join an organisation; returns the one-time code."""
+    access.require_staff(actor)
+    email = normalise_email(email)
+    if _email_taken(email):
+        raise Invalid("This person already has an account.", fields={"email": "Registered."})
+    token = new_token()
+    db.session.add(
+        Invitation(
+            organisation=organisation,
+            email=email,
+            invited_by_id=actor.id,
+            token_hash=token_digest(token),
+            expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def _open_invitation(token: str, email: str) -> Invitation:
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == token_digest(token))
+    )
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or as_utc(invitation.expires_at) <= utcnow()
+    ):
+        raise Invalid(
+            "This invitation is not valid any more: ask the coordinator for a new one.",
+            fields={"invitation": "Invalid or expired."},
+        )
+    if invitation.email != email:
+        raise Invalid(
+            "This invitation was sent to another e-mail address: register with that "
+            "address, or ask the coordinator for a new invitation.",
+            fields={"email": "Not the invited address."},
+        )
+    return invitation

@@ -1,0 +1,244 @@
+"""Command line: `matchmaker ...` and the same commands under `flask --app wsgi ...`.
+
+Commands are thin: they parse options, call one service, commit once, and print.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from matchmaker.errors import DomainError
+from matchmaker.extensions import db
+from models import User
+
+
+def _fail(error: DomainError) -> NoReturn:
+    db.session.rollback()
+    fields = "".join(f"\n  {name}: {message}" for name, message in error.fields.items())
+    raise click.ClickException(f"{error.message}{fields}")
+
+
+def generated_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(6)) for _ in range(4))
+
+
+@click.command("init")
+@click.option("--demo", is_flag=True, help="Also load the demo world from data/demo.")
+@with_appcontext
+def init_command(demo: bool) -> None:
+    """Apply migrations, refresh reference data, optionally load the demo world and accounts."""
+    from flask_migrate import upgrade
+
+    from matchmaker.bootstrap import ensure_role_accounts, load_demo_world
+    from matchmaker.reference import sync_reference_data
+
+    upgrade()
+    countries, themes = sync_reference_data()
+    db.session.commit()
+    click.echo(f"Database ready: {countries} countries, {themes} themes.")
+    if demo:
+        click.echo(load_demo_world())
+        db.session.commit()
+    created = ensure_role_accounts(generated_password)
+    db.session.commit()
+    if created:
+        click.echo("Accounts created (passwords are shown once; store them now):")
+        for email, role, password in created:
+            click.echo(f"  {role:<12} {email:<32} {password}")
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def run_command(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app with gunicorn (a production WSGI server)."""
+    from matchmaker.server import serve
+
+    click.echo(f"Matchmaker is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    serve(host=host, port=port, workers=workers, threads=threads)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["member", "coordinator", "admin"]),
+    default="member",
+    show_default=True,
+)
+@click.option("--name", "display_name", default="", help="Display name (default: from e-mail).")
+@click.option("--organisation", "organisation_name", help="Organisation (created if missing).")
+@click.option("--country", help="ISO 3166 alpha-3 code of the organisation's country.")
+@click.option(
+    "--type", "constituent_type", type=click.Choice(["government", "employers", "workers", "other"])
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(
+    email: str,
+    role: str,
+    display_name: str,
+    organisation_name: str | None,
+    country: str | None,
+    constituent_type: str | None,
+    password_stdin: bool,
+) -> None:
+    """Create an account (and its organisation, verified, if it does not exist yet)."""
+    from matchmaker.auth.services import create_user
+    from matchmaker.profiles import organisations
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else generated_password()
+    try:
+        organisation = None
+        if organisation_name:
+            if not country:
+                raise DomainError("--country is required with --organisation.")
+            organisation = organisations.find_by_name(country.upper(), organisation_name)
+            if organisation is None:
+                if not constituent_type:
+                    raise DomainError("--type is required to create a new organisation.")
+                values = organisations.clean_organisation(
+                    {
+                        "name": organisation_name,
+                        "country": country,
+                        "constituent_type": constituent_type,
+                        "working_languages": ["en"],
+                    }
+                )
+                organisation = organisations.create_organisation(values, verified=True)
+        user = create_user(
+            email=email,
+            password=password,
+            display_name=display_name,
+            role=role,
+            organisation=organisation,
+        )
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    click.echo(
+        f"Created {user.role} {user.email}" + (f" in {organisation.name}" if organisation else "")
+    )
+    if not password_stdin:
+        click.echo(f"Password (shown once): {password}")
+
+
+@users_group.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_set_password(email: str, password_stdin: bool) -> None:
+    """Reset a password (ends the user's sessions)."""
+    from matchmaker.auth.services import set_password
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().casefold()))
+    if user is None:
+        raise click.ClickException(f"No account with e-mail {email}.")
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else generated_password()
+    try:
+        set_password(user, password)
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Password changed for {user.email}.")
+    if not password_stdin:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def stats_command(as_json: bool) -> None:
+    """Counts of organisations, countries, users, needs, offers and exchanges."""
+    from matchmaker.stats import summary
+
+    figures = summary()
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    for key, value in figures.items():
+        click.echo(f"{key}: {value}")
+
+
+@click.group("data")
+def data_group() -> None:
+    """Check and load data files (YAML or JSON; see data/README.md)."""
+
+
+@data_group.command("validate")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def data_validate(path: Path) -> None:
+    """Report every problem with file, record and field; exit 1 if there is any."""
+    from matchmaker.dataload import validate_path
+
+    dataset = validate_path(path)
+    for problem in dataset.problems:
+        click.echo(str(problem), err=True)
+    if dataset.problems:
+        raise click.ClickException(f"{len(dataset.problems)} problem(s) found.")
+    click.echo(
+        f"OK: {len(dataset.organisations)} organisations, {len(dataset.offers)} offers, "
+        f"{len(dataset.needs)} needs, {len(dataset.exchanges)} past exchanges."
+    )
+
+
+@data_group.command("load")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def data_load(path: Path) -> None:
+    """Load in one transaction: all or nothing; loading twice creates no duplicates."""
+    from matchmaker.dataload import DataProblems, load_path
+
+    try:
+        report = load_path(path)
+        db.session.commit()
+    except DataProblems as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(error.message) from error
+    click.echo(report.summary())
+
+
+COMMANDS = [init_command, run_command, users_group, stats_command, data_group]
+
+
+def register(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from matchmaker import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="matchmaker",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    help="Matchmaker: South-South peer-learning matches.",
+)
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,1 @@
+"""Coordinators' work: verifying organisations and inviting people to join them."""

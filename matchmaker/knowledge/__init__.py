@@ -1,0 +1,1 @@
+"""Reference knowledge of the world of work: code lists, taxonomy, countries, data files."""

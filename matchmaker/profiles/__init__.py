@@ -1,0 +1,1 @@
+"""Organisation profiles, needs, offers and the directory."""

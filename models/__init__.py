@@ -1,0 +1,29 @@
+"""Typed SQLAlchemy models of Matchmaker: data and constraints only, no workflow, no Flask."""
+
+from models.base import Base
+from models.catalogue import Need, Offer, need_themes, offer_themes
+from models.exchange import Evaluation, Exchange, ExchangeEvent, ExchangeProvider
+from models.organisation import Invitation, Organisation, VerificationDecision
+from models.provenance import DataLoad
+from models.reference import Country, Theme
+from models.user import ApiToken, User
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Country",
+    "DataLoad",
+    "Evaluation",
+    "Exchange",
+    "ExchangeEvent",
+    "ExchangeProvider",
+    "Invitation",
+    "Need",
+    "Offer",
+    "Organisation",
+    "Theme",
+    "User",
+    "VerificationDecision",
+    "need_themes",
+    "offer_themes",
+]

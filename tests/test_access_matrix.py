@@ -1,0 +1,212 @@
+"""Every route × role: the exact status each role gets. A route without a row fails the suite.
+
+World: organisation A (verified) with a published and a draft need and offer; organisation B
+(verified, the "other" member's); a pending (unverified) organisation. Roles: anonymous,
+owner (member of A), other (member of B), coordinator, admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from matchmaker.auth.services import issue_api_token
+from matchmaker.extensions import db
+from tests.factories import PASSWORD
+
+ROLES = ("anonymous", "owner", "other", "coordinator", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    path: str
+    expected: tuple[int, int, int, int, int]  # in ROLES order
+    body: dict[str, Any] | None = None
+
+
+NEED = {"title": "A new need", "description": "Learn from peers.", "text_language": "en"}
+OFFER = {"title": "A new offer", "description": "Share what worked.", "text_language": "en"}
+ORG = {
+    "name": "Zambia Federation of Employers",
+    "country": "ZMB",
+    "constituent_type": "employers",
+    "working_languages": ["en"],
+}
+PROFILE = {"subtype": "ministry", "website": "", "working_languages": "en", "description": "x"}
+
+ROWS = [
+    Row("profiles.home", "GET", "/", (200, 200, 200, 200, 200)),
+    Row("profiles.dashboard", "GET", "/dashboard", (302, 200, 200, 200, 200)),
+    Row("profiles.directory", "GET", "/directory?kind=needs", (200, 200, 200, 200, 200)),
+    Row("profiles.organisation_detail", "GET", "/organisations/{org}", (200,) * 5),
+    Row(
+        "profiles.organisation_detail", "GET", "/organisations/{pending}", (404, 404, 404, 200, 200)
+    ),
+    Row(
+        "profiles.organisation_edit", "GET", "/organisations/{org}/edit", (302, 200, 403, 403, 200)
+    ),
+    Row(
+        "profiles.organisation_edit",
+        "POST",
+        "/organisations/{org}/edit",
+        (302, 302, 403, 403, 302),
+        PROFILE,
+    ),
+    Row(
+        "profiles.organisation_edit",
+        "GET",
+        "/organisations/{pending}/edit",
+        (302, 404, 404, 403, 200),
+    ),
+]
+for noun, body in (("need", NEED), ("offer", OFFER)):
+    ROWS += [
+        Row(f"profiles.{noun}_new", "GET", f"/{noun}s/new", (302, 200, 200, 302, 302)),
+        Row(
+            f"profiles.{noun}_new",
+            "POST",
+            f"/{noun}s/new",
+            (302, 302, 302, 302, 302),
+            {**body, "status": "draft"},
+        ),
+        Row(f"profiles.{noun}_detail", "GET", f"/{noun}s/{{{noun}}}", (200,) * 5),
+        Row(
+            f"profiles.{noun}_detail",
+            "GET",
+            f"/{noun}s/{{draft_{noun}}}",
+            (404, 200, 404, 200, 200),
+        ),
+        Row(
+            f"profiles.{noun}_edit",
+            "GET",
+            f"/{noun}s/{{draft_{noun}}}/edit",
+            (302, 200, 404, 403, 403),
+        ),
+        Row(
+            f"profiles.{noun}_edit",
+            "POST",
+            f"/{noun}s/{{{noun}}}/edit",
+            (302, 302, 403, 403, 403),
+            {**body, "status": "published"},
+        ),
+        Row(
+            f"profiles.{noun}_status",
+            "POST",
+            f"/{noun}s/{{draft_{noun}}}/status",
+            (302, 302, 404, 403, 403),
+            {"status": "published"},
+        ),
+        Row(f"api.list_{noun}s", "GET", f"/api/v1/{noun}s", (401, 200, 200, 200, 200)),
+        Row(f"api.create_{noun}", "POST", f"/api/v1/{noun}s", (401, 201, 201, 403, 403), body),
+        Row(
+            f"api.get_{noun}", "GET", f"/api/v1/{noun}s/{{draft_{noun}}}", (401, 200, 404, 200, 200)
+        ),
+        Row(
+            f"api.patch_{noun}",
+            "PATCH",
+            f"/api/v1/{noun}s/{{{noun}}}",
+            (401, 200, 403, 403, 403),
+            {"title": "Renamed"},
+        ),
+        Row(
+            f"api.patch_{noun}",
+            "PATCH",
+            f"/api/v1/{noun}s/{{draft_{noun}}}",
+            (401, 200, 404, 403, 403),
+            {"title": "Renamed"},
+        ),
+    ]
+ROWS += [
+    Row("auth.login", "GET", "/login", (200,) * 5),
+    Row("auth.register", "GET", "/register", (200,) * 5),
+    Row("auth.logout", "POST", "/logout", (302,) * 5, {}),
+    Row("auth.account", "GET", "/account", (302, 200, 200, 200, 200)),
+    Row(
+        "auth.revoke_token", "POST", "/account/tokens/{token}/revoke", (302, 302, 404, 404, 404), {}
+    ),
+    Row(
+        "coordination.verification_queue",
+        "GET",
+        "/coordination/verification",
+        (302, 403, 403, 200, 200),
+    ),
+    Row(
+        "coordination.decide",
+        "POST",
+        "/coordination/verification/{pending}",
+        (302, 403, 403, 302, 302),
+        {"decision": "verified", "reason": "Checked."},
+    ),
+    Row(
+        "coordination.invite",
+        "GET",
+        "/coordination/organisations/{org}/invite",
+        (302, 403, 403, 200, 200),
+    ),
+    Row(
+        "api.create_token",
+        "POST",
+        "/api/v1/auth/token",
+        (401,) * 5,
+        {"email": "nobody@example.org", "password": "wrong password"},
+    ),
+    Row("api.list_organisations", "GET", "/api/v1/organisations", (401, 200, 200, 200, 200)),
+    Row(
+        "api.get_organisation", "GET", "/api/v1/organisations/{pending}", (401, 404, 404, 200, 200)
+    ),
+    Row("api.create_organisation", "POST", "/api/v1/organisations", (401, 403, 403, 201, 201), ORG),
+]
+
+
+@pytest.fixture
+def world(make_organisation, make_user, make_need, make_offer) -> dict[str, Any]:
+    org = make_organisation("Organisation A", "ZMB")
+    other_org = make_organisation("Organisation B", "KEN")
+    pending = make_organisation("Pending organisation", "GHA", verified=False)
+    owner = make_user(org)
+    users = {
+        "owner": owner,
+        "other": make_user(other_org),
+        "coordinator": make_user(role="coordinator"),
+        "admin": make_user(role="admin"),
+    }
+    issue_api_token(owner, "owner's", 30)
+    db.session.commit()
+    ids = {"org": org.id, "pending": pending.id, "token": owner.api_tokens[0].id}
+    for noun, make in (("need", make_need), ("offer", make_offer)):
+        ids[noun] = make(org, title=f"Published {noun}").id
+        ids[f"draft_{noun}"] = make(org, status="draft", title=f"Draft {noun}").id
+    return {"ids": ids, "users": users}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_access(app, client, world, row: Row, role_index: int) -> None:
+    role = ROLES[role_index]
+    path = row.path.format(**world["ids"])
+    headers = {}
+    if role != "anonymous":
+        user = world["users"][role]
+        if path.startswith("/api/"):
+            headers["Authorization"] = f"Bearer {issue_api_token(user, 'matrix', 1)}"
+            db.session.commit()
+        else:
+            assert (
+                client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code
+                == 302
+            )
+    kwargs: dict[str, Any] = {"headers": headers}
+    if row.body is not None:
+        kwargs["json" if path.startswith("/api/") else "data"] = row.body
+    response = client.open(path, method=row.method, **kwargs)
+    assert response.status_code == row.expected[role_index], response.get_data(as_text=True)[:500]
+
+
+def test_every_route_has_a_row(app):
+    covered = {row.endpoint for row in ROWS}
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert routes - covered == set(), f"routes without an access row: {routes - covered}"
