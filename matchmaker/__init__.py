@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from matchmaker.config import PROJECT_ROOT, read_settings
+
+if TYPE_CHECKING:  # importing the engine or the knowledge modules must not load Flask
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, CLI."""
+    from flask import Flask
+
     from matchmaker import auth, cli, database, error_pages, extensions, web_security
     from matchmaker.api import api
     from matchmaker.coordination.views import coordination

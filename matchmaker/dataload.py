@@ -165,16 +165,23 @@ class _Loader:
         for field, value in extra.items():
             setattr(entry, field, value)
 
-    def _exchange(
-        self, record: ExchangeRecord, exchange: Exchange | None, needs: dict[tuple[int, str], Need]
-    ) -> None:
-        """A documented past exchange: a closed need of the requester and a completed exchange."""
+    def _exchange(self, record: ExchangeRecord, exchange: Exchange | None,
+                  needs: dict[tuple[int, str], Need]) -> None:
+        """A documented past exchange: a closed need of the requester and a completed exchange.
+
+        The need is the exchange's own (titled with the year), never a need of the requester's
+        that happens to share the title.
+        """
         requester = self._party(record.requester)
-        need = needs.get((requester.id, record.title))
+        need = exchange.need if exchange is not None else None
         if need is None:
-            need = Need(organisation=requester, title=record.title)
+            title = f"{record.title} ({record.year})"
+            if (requester.id, title) in needs:
+                title = f"{title} [{record.key}]"[:200]
+            need = Need(organisation=requester, title=title)
             db.session.add(need)
-            needs[(requester.id, record.title)] = need
+            needs[(requester.id, title)] = need
+        need.organisation = requester
         need.description = record.objectives
         need.text_language = record.language
         need.themes = [self.themes[code] for code in record.themes]
@@ -184,16 +191,9 @@ class _Loader:
         if exchange is None:
             exchange = Exchange(key=record.key, need=need, state="completed", version=1)
             db.session.add(exchange)
-            exchange.events.append(
-                ExchangeEvent(
-                    action="import",
-                    from_state=None,
-                    to_state="completed",
-                    actor_name="data import",
-                    actor_role="system",
-                    comment=f"Documented exchange loaded from {record.source}",
-                )
-            )
+            exchange.events.append(ExchangeEvent(
+                action="import", from_state=None, to_state="completed", actor_name="data import",
+                actor_role="system", comment=f"Documented exchange loaded from {record.source}"))
         exchange.title = record.title
         exchange.modality = record.modality
         exchange.objectives = record.objectives

@@ -147,6 +147,14 @@ ROWS += [
         "/coordination/organisations/{org}/invite",
         (302, 403, 403, 200, 200),
     ),
+    Row("coordination.import_csv", "GET", "/coordination/import", (302, 403, 403, 200, 200)),
+    Row(
+        "coordination.import_csv",
+        "POST",
+        "/coordination/import",
+        (302, 403, 403, 200, 200),
+        {"kind": "organisations", "action": "preview", "csv_text": "name,country\n"},
+    ),
     Row(
         "api.create_token",
         "POST",

@@ -7,8 +7,8 @@ from flask_login import login_required
 
 from matchmaker import access
 from matchmaker.auth import services as accounts
-from matchmaker.coordination import verification
-from matchmaker.errors import DomainError
+from matchmaker.coordination import csv_import, verification
+from matchmaker.errors import DomainError, Invalid
 from matchmaker.extensions import db
 from matchmaker.profiles import organisations
 from matchmaker.web import commit, current_actor
@@ -59,3 +59,56 @@ def invite(organisation_id: int):
         else:
             link = url_for("auth.register", invitation=token, _external=True)
     return render_template("coordination/invite.html", organisation=organisation, link=link)
+
+
+def _uploaded_text() -> str:
+    """The CSV text: an uploaded file on preview, the previewed text again on import."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        if not upload.filename.lower().endswith(".csv"):
+            raise Invalid(
+                "Upload a .csv file (comma-separated, UTF-8).", fields={"file": "Not CSV."}
+            )
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Invalid(
+                "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.",
+                fields={"file": "Not UTF-8."},
+            ) from exc
+    text = request.form.get("csv_text", "")
+    if not text.strip():
+        raise Invalid("Choose a CSV file to upload.", fields={"file": "Required."})
+    return text
+
+
+@coordination.route("/import", methods=["GET", "POST"])
+@login_required
+def import_csv():
+    actor = current_actor()
+    access.require_staff(actor)
+    kind = request.form.get("kind", request.args.get("kind", "organisations"))
+    rows, text, imported = None, "", False
+    if request.method == "POST":
+        try:
+            text = _uploaded_text()
+            confirm = request.form.get("action") == "import"
+            rows = csv_import.check_and_import(actor, kind, text, commit=confirm)
+            if confirm and not any(row.errors for row in rows):
+                commit()
+                imported = True
+                flash(f"Imported {len(rows)} {kind}.", "success")
+            else:
+                db.session.rollback()
+        except DomainError as error:
+            db.session.rollback()
+            if error.status == 403:
+                raise
+            flash(error.message, "error")
+    return render_template(
+        "coordination/import.html",
+        kind=kind,
+        kinds=csv_import.COLUMNS,
+        rows=None if imported else rows,
+        text=text,
+    )

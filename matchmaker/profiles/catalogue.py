@@ -122,10 +122,15 @@ def create(kind: Kind[EntryT], actor: User, data: dict[str, Any]) -> EntryT:
     """Create a need or offer for the actor's own organisation (draft unless asked otherwise)."""
     if actor.organisation is None:
         raise Forbidden(f"Only members of an organisation can create a {kind.noun}.")
+    return create_for(kind, actor.organisation, data)
+
+
+def create_for(kind: Kind[EntryT], organisation: Organisation, data: dict[str, Any]) -> EntryT:
+    """Create for a given organisation; callers have checked who may (members, imports)."""
     values = _clean(kind, data, partial=False)
     status = values.pop("status", None)
-    _ensure_unique_title(kind, actor.organisation.id, values["title"])
-    entry = kind.model(organisation=actor.organisation, status="draft", **values)
+    _ensure_unique_title(kind, organisation.id, values["title"])
+    entry = kind.model(organisation=organisation, status="draft", **values)
     _check_window(entry)
     db.session.add(entry)
     _apply_status(kind, entry, status)
