@@ -20,6 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker import auth, cli, database, error_pages, extensions, web_security
     from matchmaker.api import api
     from matchmaker.coordination.views import coordination
+    from matchmaker.matching.views import matching
     from matchmaker.profiles.views import profiles
 
     instance_path = Path(os.environ.get("MATCHMAKER_INSTANCE_PATH", PROJECT_ROOT / "instance"))
@@ -44,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.views.bp)
     app.register_blueprint(profiles)
     app.register_blueprint(coordination)
+    app.register_blueprint(matching)
     app.register_blueprint(api)
     error_pages.register(app)
     cli.register(app)

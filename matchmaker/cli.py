@@ -50,6 +50,10 @@ def init_command(demo: bool) -> None:
     if demo:
         click.echo(load_demo_world())
         db.session.commit()
+    from matchmaker.matching.service import refresh_embeddings
+
+    click.echo(f"Embeddings ready for {refresh_embeddings()} published offers.")
+    db.session.commit()
     created = ensure_role_accounts(generated_password)
     db.session.commit()
     if created:
@@ -219,7 +223,49 @@ def data_load(path: Path) -> None:
     click.echo(report.summary())
 
 
-COMMANDS = [init_command, run_command, users_group, stats_command, data_group]
+@click.command("rank")
+@click.option("--country", required=True, help="ISO 3166 alpha-3 code of the requesting country.")
+@click.option("--text", required=True, help="The need, in any language.")
+@click.option("--theme", "themes", multiple=True, help="Theme code (repeatable).")
+@click.option("--language", help="Two-letter code of the text's language (else detected).")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 50))
+@click.option("--include-own-country", is_flag=True, help="Also rank the requester's country.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def rank_command(
+    country: str,
+    text: str,
+    themes: tuple[str, ...],
+    language: str | None,
+    top: int,
+    include_own_country: bool,
+    as_json: bool,
+) -> None:
+    """Rank the published offers for an ad-hoc need of a country."""
+    from matchmaker.api.serializers import match
+    from matchmaker.matching.service import rank_text
+
+    try:
+        ranking = rank_text(
+            country=country,
+            text=text,
+            themes=themes,
+            language=language,
+            top=top,
+            include_own_country=include_own_country,
+        )
+    except DomainError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps([match(m) for m in ranking.peers], indent=2, ensure_ascii=False))
+        return
+    for position, item in enumerate(ranking.peers, start=1):
+        click.echo(
+            f"{position:>2}. {item.score:.3f}  {item.country}  {item.name} — {item.offers[0].title}"
+        )
+
+
+COMMANDS = [init_command, run_command, users_group, stats_command, data_group, rank_command]
 
 
 def register(app: Flask) -> None:

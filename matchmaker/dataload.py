@@ -165,8 +165,9 @@ class _Loader:
         for field, value in extra.items():
             setattr(entry, field, value)
 
-    def _exchange(self, record: ExchangeRecord, exchange: Exchange | None,
-                  needs: dict[tuple[int, str], Need]) -> None:
+    def _exchange(
+        self, record: ExchangeRecord, exchange: Exchange | None, needs: dict[tuple[int, str], Need]
+    ) -> None:
         """A documented past exchange: a closed need of the requester and a completed exchange.
 
         The need is the exchange's own (titled with the year), never a need of the requester's
@@ -191,9 +192,16 @@ class _Loader:
         if exchange is None:
             exchange = Exchange(key=record.key, need=need, state="completed", version=1)
             db.session.add(exchange)
-            exchange.events.append(ExchangeEvent(
-                action="import", from_state=None, to_state="completed", actor_name="data import",
-                actor_role="system", comment=f"Documented exchange loaded from {record.source}"))
+            exchange.events.append(
+                ExchangeEvent(
+                    action="import",
+                    from_state=None,
+                    to_state="completed",
+                    actor_name="data import",
+                    actor_role="system",
+                    comment=f"Documented exchange loaded from {record.source}",
+                )
+            )
         exchange.title = record.title
         exchange.modality = record.modality
         exchange.objectives = record.objectives

@@ -3,6 +3,7 @@
 from models.base import Base
 from models.catalogue import Need, Offer, need_themes, offer_themes
 from models.exchange import Evaluation, Exchange, ExchangeEvent, ExchangeProvider
+from models.matching import OfferEmbedding
 from models.organisation import Invitation, Organisation, VerificationDecision
 from models.provenance import DataLoad
 from models.reference import Country, Theme
@@ -20,6 +21,7 @@ __all__ = [
     "Invitation",
     "Need",
     "Offer",
+    "OfferEmbedding",
     "Organisation",
     "Theme",
     "User",

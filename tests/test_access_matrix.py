@@ -162,6 +162,8 @@ ROWS += [
         (401,) * 5,
         {"email": "nobody@example.org", "password": "wrong password"},
     ),
+    Row("matching.need_matches", "GET", "/needs/{need}/matches", (302, 200, 403, 200, 200)),
+    Row("api.need_matches", "GET", "/api/v1/needs/{need}/matches", (401, 200, 403, 200, 200)),
     Row("api.list_organisations", "GET", "/api/v1/organisations", (401, 200, 200, 200, 200)),
     Row(
         "api.get_organisation", "GET", "/api/v1/organisations/{pending}", (401, 404, 404, 200, 200)

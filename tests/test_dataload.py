@@ -90,8 +90,10 @@ def test_load_is_idempotent(app, tmp_path: Path):
 
 
 def test_past_exchange_never_takes_over_a_need_with_the_same_title(app, tmp_path: Path):
-    same_title = GOOD.replace("Employment promotion, skills and enterprise development",
-                              "Peer learning on employment promotion (2019)")
+    same_title = GOOD.replace(
+        "Employment promotion, skills and enterprise development",
+        "Peer learning on employment promotion (2019)",
+    )
     (tmp_path / "world.yaml").write_text(same_title)
     load_path(tmp_path)
     db.session.commit()

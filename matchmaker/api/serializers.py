@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matchmaker.engine.records import Match
 from models import Need, Offer, Organisation
 
 
@@ -46,3 +47,17 @@ def entry(item: Need | Offer) -> dict[str, Any]:
         body["evidence"] = item.evidence
         body["capacity"] = item.capacity_per_year
     return body
+
+
+def match(item: Match) -> dict[str, Any]:
+    """One ranked organisation, as the matches API and `matchmaker rank` print it."""
+    best = item.offers[0]
+    return {
+        "organisation": {"id": item.provider_id, "name": item.name, "country": item.country},
+        "country": item.country,
+        "score": item.score,
+        "offer": {"id": best.offer_id, "title": best.title},
+        "offers": [{"id": o.offer_id, "title": o.title, "score": o.score} for o in item.offers],
+        "explanation": item.explanation,
+        "triangular": item.triangular,
+    }

