@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker import auth, cli, database, error_pages, extensions, web_security
     from matchmaker.api import api
     from matchmaker.coordination.views import coordination
+    from matchmaker.exchanges.views import exchanges
     from matchmaker.matching.views import matching
     from matchmaker.profiles.views import profiles
 
@@ -34,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    logging.getLogger("matchmaker").setLevel(app.config["LOG_LEVEL"])
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
@@ -46,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(profiles)
     app.register_blueprint(coordination)
     app.register_blueprint(matching)
+    app.register_blueprint(exchanges)
     app.register_blueprint(api)
     error_pages.register(app)
     cli.register(app)

@@ -265,7 +265,60 @@ def rank_command(
         )
 
 
-COMMANDS = [init_command, run_command, users_group, stats_command, data_group, rank_command]
+@click.group("outbox")
+def outbox_group() -> None:
+    """The e-mail outbox."""
+
+
+@outbox_group.command("send")
+@click.option("--loop", is_flag=True, help="Keep sending every --interval seconds (a worker).")
+@click.option("--interval", default=30, show_default=True, type=click.IntRange(1, 3600))
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
+@with_appcontext
+def outbox_send(loop: bool, interval: int, limit: int) -> None:
+    """Send due e-mails over SMTP (MATCHMAKER_SMTP_*); failures are retried with backoff."""
+    import time
+
+    from flask import current_app
+
+    from matchmaker.exchanges.outbox import SmtpSettings, send_due
+
+    settings = SmtpSettings.from_config(current_app.config)
+    while True:
+        sent, failed = send_due(settings, limit=limit)
+        click.echo(f"sent {sent}, failed {failed} (will be retried)")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@click.command("evaluate")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def evaluate_command(as_json: bool) -> None:
+    """Leave-one-out evaluation of the engine and baselines on the documented exchanges."""
+    from dataclasses import asdict
+
+    from matchmaker.matching.evaluate import evaluate_engine, render
+
+    try:
+        report = evaluate_engine()
+        db.session.commit()  # keep the offer embeddings computed on the way
+    except DomainError as error:
+        _fail(error)
+    click.echo(json.dumps(asdict(report), indent=2) if as_json else render(report))
+
+
+COMMANDS = [
+    init_command,
+    run_command,
+    users_group,
+    stats_command,
+    data_group,
+    rank_command,
+    outbox_group,
+    evaluate_command,
+]
 
 
 def register(app: Flask) -> None:

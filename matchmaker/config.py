@@ -40,6 +40,13 @@ SETTINGS: dict[str, tuple[str | None, object, str]] = {
     "MAX_UPLOAD_BYTES": ("2097152", _int, "largest request body accepted (413 above)"),
     "API_TOKEN_DAYS": ("90", _int, "lifetime of API tokens"),
     "LOG_LEVEL": ("INFO", str, "logging level"),
+    "BASE_URL": ("http://127.0.0.1:5000", str, "public address, for links in e-mails"),
+    "SMTP_HOST": ("", str, "SMTP server; empty: e-mails are written to the log"),
+    "SMTP_PORT": ("25", _int, "SMTP port"),
+    "SMTP_USERNAME": ("", str, "SMTP user (optional)"),
+    "SMTP_PASSWORD": ("", str, "SMTP password (optional)"),
+    "SMTP_STARTTLS": ("false", _flag, "upgrade the SMTP connection with STARTTLS"),
+    "MAIL_FROM": ("matchmaker@localhost", str, "sender address of e-mails"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -58,8 +59,6 @@ def problem(
 
 
 def _title(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -67,10 +66,14 @@ def _title(status: int) -> str:
 
 
 def _render(
-    status: int, detail: str, errors: dict[str, str] | None = None, title: str | None = None
+    status: int,
+    detail: str,
+    errors: dict[str, str] | None = None,
+    title: str | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Response | tuple[str, int]:
     if wants_problem_json():
-        return problem(status, detail, errors=errors, title=title)
+        return problem(status, detail, errors=errors, title=title, **(extra or {}))
     return render_template("errors/error.html", status=status, message=detail), status
 
 
@@ -78,7 +81,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
-        return _render(error.status, error.message, error.fields, error.title)
+        return _render(error.status, error.message, error.fields, error.title, error.extra)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -9,10 +9,17 @@ class DomainError(Exception):
     status = 400
     title = "Request refused"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: dict[str, str] | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.extra = extra or {}  # more members of the API's problem document
 
 
 class Invalid(DomainError):

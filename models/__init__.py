@@ -4,6 +4,7 @@ from models.base import Base
 from models.catalogue import Need, Offer, need_themes, offer_themes
 from models.exchange import Evaluation, Exchange, ExchangeEvent, ExchangeProvider
 from models.matching import OfferEmbedding
+from models.notification import Notification, OutboxMessage
 from models.organisation import Invitation, Organisation, VerificationDecision
 from models.provenance import DataLoad
 from models.reference import Country, Theme
@@ -20,9 +21,11 @@ __all__ = [
     "ExchangeProvider",
     "Invitation",
     "Need",
+    "Notification",
     "Offer",
     "OfferEmbedding",
     "Organisation",
+    "OutboxMessage",
     "Theme",
     "User",
     "VerificationDecision",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -113,7 +113,8 @@ class CsrfClient(FlaskClient):
         # End the test's own transaction, so it neither holds a lock nor reads a stale
         # snapshot afterwards; then a fresh app context per request, as in production: its own
         # g and database session, never the test's (which would hide stale state).
-        db.session.commit()
+        if has_app_context():
+            db.session.commit()
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

@@ -63,7 +63,7 @@ def make_user() -> Callable[..., User]:
         user = User(
             email=email or f"user{next(_counter)}@example.org",
             password_hash=_password_hash(),
-            display_name="Test user",
+            display_name=fields.pop("display_name", "Test user"),
             role=role,
             organisation=organisation,
             session_token=new_token(),

@@ -14,6 +14,7 @@ import pytest
 
 from matchmaker.auth.services import issue_api_token
 from matchmaker.extensions import db
+from models import Exchange, ExchangeProvider
 from tests.factories import PASSWORD
 
 ROLES = ("anonymous", "owner", "other", "coordinator", "admin")
@@ -164,6 +165,76 @@ ROWS += [
     ),
     Row("matching.need_matches", "GET", "/needs/{need}/matches", (302, 200, 403, 200, 200)),
     Row("api.need_matches", "GET", "/api/v1/needs/{need}/matches", (401, 200, 403, 200, 200)),
+    Row("exchanges.index", "GET", "/exchanges", (302, 200, 200, 200, 200)),
+    Row("exchanges.new", "GET", "/exchanges/new?need_id={need}", (302, 200, 200, 200, 200)),
+    Row(
+        "exchanges.new",
+        "POST",
+        "/exchanges/new",
+        (302, 302, 403, 302, 302),
+        {
+            "need_id": "{need}",
+            "provider_organisation_ids": "{provider}",
+            "modality": "study_visit",
+            "objectives": "Learn.",
+        },
+    ),
+    Row("exchanges.detail", "GET", "/exchanges/{exchange}", (302, 200, 404, 200, 200)),
+    Row(
+        "exchanges.transition",
+        "POST",
+        "/exchanges/{exchange}/transitions",
+        (302, 302, 404, 302, 302),
+        {"action": "propose", "version": "1"},
+    ),
+    Row(
+        "exchanges.evaluate",
+        "POST",
+        "/exchanges/{exchange}/evaluations",
+        (302, 302, 404, 403, 403),
+        {"usefulness": "5"},
+    ),
+    Row("exchanges.coordinator_inbox", "GET", "/coordination/inbox", (302, 403, 403, 200, 200)),
+    Row("exchanges.notifications", "GET", "/notifications", (302, 200, 200, 200, 200)),
+    Row("exchanges.notifications", "POST", "/notifications", (302,) * 5, {}),
+    Row("api.list_exchanges", "GET", "/api/v1/exchanges", (401, 200, 200, 200, 200)),
+    Row(
+        "api.create_exchange",
+        "POST",
+        "/api/v1/exchanges",
+        (401, 201, 403, 201, 201),
+        {
+            "need_id": "{need}",
+            "provider_organisation_ids": ["{provider}"],
+            "modality": "study_visit",
+            "objectives": "Learn.",
+        },
+    ),
+    Row("api.get_exchange", "GET", "/api/v1/exchanges/{exchange}", (401, 200, 404, 200, 200)),
+    Row(
+        "api.transition_exchange",
+        "POST",
+        "/api/v1/exchanges/{exchange}/transitions",
+        (401, 200, 404, 200, 200),
+        {"action": "propose", "version": 1},
+    ),
+    Row(
+        "api.evaluate_exchange",
+        "POST",
+        "/api/v1/exchanges/{exchange}/evaluations",
+        (401, 409, 404, 403, 403),
+        {
+            "usefulness": 5,
+            "results_achieved": "x",
+            "will_apply": "y",
+            "principles": {
+                "country_ownership": 5,
+                "focus_on_results": 5,
+                "inclusive_partnership": 5,
+                "transparency_accountability": 5,
+            },
+        },
+    ),
     Row("api.list_organisations", "GET", "/api/v1/organisations", (401, 200, 200, 200, 200)),
     Row(
         "api.get_organisation", "GET", "/api/v1/organisations/{pending}", (401, 404, 404, 200, 200)
@@ -190,6 +261,16 @@ def world(make_organisation, make_user, make_need, make_offer) -> dict[str, Any]
     for noun, make in (("need", make_need), ("offer", make_offer)):
         ids[noun] = make(org, title=f"Published {noun}").id
         ids[f"draft_{noun}"] = make(org, status="draft", title=f"Draft {noun}").id
+    provider = make_organisation("Provider C", "BRA")
+    exchange = Exchange(
+        need_id=ids["need"],
+        title="Exchange",
+        modality="study_visit",
+        providers=[ExchangeProvider(organisation=provider)],
+    )
+    db.session.add(exchange)
+    db.session.commit()
+    ids.update(provider=provider.id, exchange=exchange.id)
     return {"ids": ids, "users": users}
 
 
@@ -211,9 +292,20 @@ def test_access(app, client, world, row: Row, role_index: int) -> None:
             )
     kwargs: dict[str, Any] = {"headers": headers}
     if row.body is not None:
-        kwargs["json" if path.startswith("/api/") else "data"] = row.body
+        kwargs["json" if path.startswith("/api/") else "data"] = _filled(row.body, world["ids"])
     response = client.open(path, method=row.method, **kwargs)
     assert response.status_code == row.expected[role_index], response.get_data(as_text=True)[:500]
+
+
+def _filled(body: Any, ids: dict[str, int]) -> Any:
+    """Put the world's ids into a request body ("{need}" becomes the need's id)."""
+    if isinstance(body, dict):
+        return {key: _filled(value, ids) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_filled(value, ids) for value in body]
+    if isinstance(body, str) and body.startswith("{") and body.endswith("}"):
+        return ids[body[1:-1]]
+    return body
 
 
 def test_every_route_has_a_row(app):

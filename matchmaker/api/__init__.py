@@ -33,4 +33,10 @@ def require_bearer_token():
     return None
 
 
-from matchmaker.api import catalogue, matches, organisations, tokens  # noqa: E402,F401  (routes)
+from matchmaker.api import (  # noqa: E402,F401  (routes)
+    catalogue,
+    exchanges,
+    matches,
+    organisations,
+    tokens,
+)

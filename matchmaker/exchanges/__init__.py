@@ -1,0 +1,1 @@
+"""Brokered exchanges: the workflow, its audit trail, evaluations and notifications."""
