@@ -80,3 +80,49 @@ def test_inbox_marks_overdue_proposals(client, sign_in, exchange_world, new_exch
     assert "Employment promotion" in client.get(
         "/coordination/inbox?theme=employment_policy&age=15"
     ).get_data(as_text=True)
+
+
+def test_full_journey_in_the_pages(app, client, sign_in, exchange_world):
+    people = exchange_world["people"]
+
+    def as_user(name: str):
+        client.post("/logout", data={})
+        sign_in(people[name])
+
+    def step(eid: int, action: str, **extra: str) -> str:
+        version = db.session.get(Exchange, eid).version
+        response = client.post(f"/exchanges/{eid}/transitions",
+                               data={"action": action, "version": str(version), **extra})
+        db.session.expire_all()
+        return client.get(response.headers["Location"]).get_data(as_text=True)
+
+    as_user("requester")
+    created = client.post("/exchanges/new", data={
+        "need_id": exchange_world["need"].id,
+        "provider_organisation_ids": [exchange_world["kenya"].id],
+        "modality": "peer_review", "objectives": "Learn from Kenya."})
+    eid = int(created.headers["Location"].rsplit("/", 1)[1])
+    assert "now proposed" in step(eid, "propose")
+    as_user("kenya")
+    assert "now accepted" in step(eid, "accept")
+    as_user("coordinator")
+    assert "now under review" in step(eid, "review")
+    assert "now approved" in step(eid, "approve")
+    assert "now scheduled" in step(eid, "schedule", start_date="2027-04-01",
+                                   end_date="2027-04-03")
+    assert "now in progress" in step(eid, "start")
+    assert "now completed" in step(eid, "complete")
+    evaluation = {"usefulness": "4", "results_achieved": "Plan drafted.",
+                  "will_apply": "Job fairs.", "country_ownership": "5", "focus_on_results": "4",
+                  "inclusive_partnership": "4", "transparency_accountability": "5"}
+    for name in ("requester", "kenya"):
+        as_user(name)
+        response = client.post(f"/exchanges/{eid}/evaluations", data=evaluation)
+        assert "evaluation is recorded" in client.get(response.headers["Location"]).get_data(
+            as_text=True)
+    as_user("coordinator")
+    page = step(eid, "close")
+    assert "now closed" in page and "Plan drafted." in page
+    db.session.expire_all()
+    exchange = db.session.get(Exchange, eid)
+    assert exchange.state == "closed" and len(exchange.events) == 10  # create + 9 steps
