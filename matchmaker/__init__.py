@@ -22,6 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker.api import api
     from matchmaker.coordination.views import coordination
     from matchmaker.exchanges.views import exchanges
+    from matchmaker.health import health
     from matchmaker.matching.views import matching
     from matchmaker.profiles.views import profiles
 
@@ -50,6 +51,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(coordination)
     app.register_blueprint(matching)
     app.register_blueprint(exchanges)
+    app.register_blueprint(health)
     app.register_blueprint(api)
     error_pages.register(app)
     cli.register(app)
