@@ -19,12 +19,14 @@ run: install
 	$(BIN)/matchmaker init --demo
 	$(BIN)/matchmaker run
 
-# The suite always runs on SQLite; when TEST_DATABASE_URL is set, once more on that database.
+# The suite always runs on SQLite; when TEST_DATABASE_URL is set, once more on that database
+# (one database per xdist worker, created on demand). PYTEST_ARGS adds options.
+PYTEST := $(BIN)/python -m pytest -n $(or $(TEST_WORKERS),2)
 test: install
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on $${TEST_DATABASE_URL%%@*}@..."; \
-		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+		$(PYTEST) $(PYTEST_ARGS); \
 	fi
 
 lint: install

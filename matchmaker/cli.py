@@ -309,6 +309,59 @@ def evaluate_command(as_json: bool) -> None:
     click.echo(json.dumps(asdict(report), indent=2) if as_json else render(report))
 
 
+@click.command("assign")
+@click.option("--round", "round_id", type=int, metavar="ID", help="Solve the stored round ID.")
+@click.option(
+    "--synthetic",
+    nargs=2,
+    type=click.IntRange(min=1),
+    metavar="NEEDS PROVIDERS",
+    help="Solve a random round of this size instead.",
+)
+@click.option("--per-need", type=click.IntRange(min=1), help="Most partners per need (synthetic).")
+@click.option("--capacity", type=click.IntRange(min=0), help="Exchanges per provider (synthetic).")
+@click.option(
+    "--candidates", type=click.IntRange(min=1), help="Candidates per need (default: all, dense)."
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (synthetic).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def assign_command(
+    round_id: int | None,
+    synthetic: tuple[int, int] | None,
+    per_need: int | None,
+    capacity: int | None,
+    candidates: int | None,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Choose all the pairs of a matching round at once, exactly, and compare with greedy."""
+    import time
+
+    from matchmaker.engine.assignment import compare_with_greedy
+    from matchmaker.engine.assignment_synthetic import synthetic_round
+
+    if round_id is not None and synthetic:
+        raise click.UsageError("Give either --round or --synthetic, not both.")
+    if round_id is not None:
+        raise click.UsageError("Matching rounds are not stored yet; use --synthetic.")
+    if not synthetic:
+        raise click.UsageError("Give --round ID or --synthetic NEEDS PROVIDERS.")
+    if per_need is None or capacity is None:
+        raise click.UsageError("--synthetic needs --per-need M and --capacity K.")
+    start = time.perf_counter()
+    try:
+        problem = synthetic_round(*synthetic, per_need, capacity, candidates, seed)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    report = compare_with_greedy(problem)
+    report["total_seconds"] = round(time.perf_counter() - start, 3)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    for key, value in report.items():
+        click.echo(f"{key}: {value}")
+
+
 COMMANDS = [
     init_command,
     run_command,
@@ -318,6 +371,7 @@ COMMANDS = [
     rank_command,
     outbox_group,
     evaluate_command,
+    assign_command,
 ]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -12,10 +10,11 @@ from sqlalchemy import create_engine, inspect, text
 from matchmaker import create_app
 from matchmaker.extensions import db
 from models import Base
+from tests.conftest import TEST_DATABASE_URL
 
 
 def test_upgrade_from_empty_matches_models_and_downgrades(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = TEST_DATABASE_URL
     if url:  # a scratch schema so the shared test schema is untouched
         admin = create_engine(url)
         with admin.begin() as connection:
