@@ -19,6 +19,7 @@ from matchmaker import create_app
 from matchmaker.extensions import db
 from models import Base
 
+
 def _worker_database_url() -> str | None:
     """TEST_DATABASE_URL, with one database per pytest-xdist worker (created on demand)."""
     url = os.environ.get("TEST_DATABASE_URL")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from matchmaker.engine.lexical import check_texts
+from matchmaker.engine.text import TextRelevance
+
 
 def soft_maximum(
     scores: np.ndarray, groups: np.ndarray, n_groups: int, temperature: float = 0.05
@@ -47,3 +50,37 @@ def soft_maximum(
         best = best + temperature * np.log(bonus)
     result[:, present] = np.clip(best, 0.0, 1.0)
     return result
+
+
+def text_scores(queries: list[str], profiles: list[list[str]]) -> np.ndarray:
+    """Relevance of free-text needs to organisations, each described by several expertise texts.
+
+    The text signal is fitted on all the profiles' texts (so the TF-IDF vocabulary is theirs),
+    each query is scored against each text, and each organisation gets the soft maximum of its
+    texts' scores (see ``soft_maximum``): its best match, plus a small bonus when several of its
+    texts match. Blank texts and exact repeats within a profile are ignored.
+
+    Parameters
+    ----------
+    queries : list of str
+        Free-text needs, in English, French, Spanish, Portuguese or Arabic.
+    profiles : list of list of str
+        One list of expertise texts per organisation, in any of those languages.
+
+    Returns
+    -------
+    ndarray of shape (len(queries), len(profiles))
+        Scores in [0, 1]; 0 for a profile without text.
+    """
+    queries = check_texts(queries, "queries")
+    texts: list[str] = []
+    owners: list[int] = []
+    for column, profile in enumerate(profiles):
+        for text in dict.fromkeys(t.strip() for t in check_texts(profile, "a profile")):
+            if text:
+                texts.append(text)
+                owners.append(column)
+    if not queries or not texts:
+        return np.zeros((len(queries), len(profiles)))
+    scores = TextRelevance().fit(texts).score(queries)
+    return soft_maximum(scores, np.array(owners), len(profiles))

@@ -7,7 +7,12 @@ from collections.abc import Hashable, Sequence
 
 
 class RowIndex:
-    """Ids in a fixed order and each id's row; ids must be unique."""
+    """Ids in a fixed order and each id's row; ids must be unique.
+
+    Rows only grow: ``add`` appends, and ``discard`` forgets an id while its row stays taken
+    (the arrays indexed by the rows keep it, marked dead, until they are rebuilt), so that
+    every other row keeps its number. ``ids[row]`` still names a discarded row.
+    """
 
     def __init__(self, ids: Sequence[Hashable]) -> None:
         self.ids = list(ids)
@@ -27,3 +32,15 @@ class RowIndex:
     def position(self, identifier: Hashable) -> int:
         """The row of an id, or -1 when it is not indexed (matches no row)."""
         return self.positions.get(identifier, -1)
+
+    def add(self, identifier: Hashable) -> int:
+        """The row of an id, appended when new: also a codebook of distinct values."""
+        row = self.positions.get(identifier)
+        if row is None:
+            row = self.positions[identifier] = len(self.ids)
+            self.ids.append(identifier)
+        return row
+
+    def discard(self, identifier: Hashable) -> int:
+        """Forget an id and return its row, which no later id will take."""
+        return self.positions.pop(identifier)

@@ -3,25 +3,33 @@ documented weights, then capacity, eligibility, reciprocity and diversity rules.
 
 Peers (providers from countries that are not OECD-DAC members) and triangular facilitators
 (DAC members) come back in two separate lists: never silently mixed.
+
+Ranking runs in two stages once a list could hold more offers than ``Matcher.candidates``:
+the first picks that many offers per list by a cheap score of every offer (see
+``matchmaker.engine.candidates``), the second scores them in full, with the other offers of
+the providers it lists. With fewer offers, every offer is scored in full, in one stage.
+The index grows and shrinks offer by offer (``add_offers``, ``remove_offers``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
-from matchmaker.engine import signals
-from matchmaker.engine.index import RowIndex
-from matchmaker.engine.records import (
-    CountryInfo,
-    Match,
-    NeedQuery,
-    Offer,
-    OfferMatch,
-    PastExchange,
-    Provider,
+from matchmaker.engine.candidates import Sketch, candidate_rows
+from matchmaker.engine.catalogue import Catalogue
+from matchmaker.engine.records import CountryInfo, Match, NeedQuery, Offer, PastExchange, Provider
+from matchmaker.engine.shortlist import (
+    CAPACITY_DEMOTION,
+    RECIPROCITY_BONUS,
+    Query,
+    Scored,
+    match,
+    select,
 )
 from matchmaker.engine.text import TextRelevance
 
@@ -33,8 +41,12 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "context": 0.08,
     "language": 0.07,
 }
-CAPACITY_DEMOTION = 0.5  # a provider with no capacity left keeps half its score, and a flag
-RECIPROCITY_BONUS = 0.05  # at most, when the requester offers what the provider needs
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The process's BLAS libraries, found once (a scan of the loaded libraries)."""
+    return ThreadpoolController()
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,16 @@ class Matcher:
         Diversity: at most this many organisations of one country in a list (0: no cap).
     text : TextRelevance, optional
         The text signal (with its encoder); a default one is made in ``fit``.
+    theme_pillars : mapping of str to str
+        The taxonomy: each theme code's pillar.
+    tagger : ThemeTagger, optional
+        A fitted tagger, to infer the themes of a need that has none.
+    candidates : int or None, default=1000
+        Offers scored in full per list (peers, facilitators) when the index holds more; None
+        scores every offer. At 100,000 offers, 1000 find over 95 % of the providers that
+        scoring every offer lists (``benchmarks/ranking.py`` measures it).
+    sketch_dimensions : int, default=128
+        Principal axes of the embeddings that the first stage compares (see ``Sketch``).
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -64,6 +86,8 @@ class Matcher:
     text: TextRelevance | None = None
     theme_pillars: Mapping[str, str] = field(default_factory=dict)
     tagger: object | None = None  # a fitted ThemeTagger, to infer themes of untagged needs
+    candidates: int | None = 1000
+    sketch_dimensions: int = 128
 
     def fit(
         self,
@@ -77,112 +101,132 @@ class Matcher:
         """Index the offers; `load` is each provider's exchanges in the current period."""
         if not offers:
             raise ValueError("no offers to rank")
-        unknown = {o.provider_id for o in offers} - set(providers)
-        if unknown:
-            raise ValueError(f"offers of unknown providers: {sorted(unknown)[:5]}")
-        self.offers_ = list(offers)
-        self.providers_ = dict(providers)
-        self.countries_ = dict(countries)
-        self.rows_ = RowIndex([o.id for o in self.offers_])
-        self.provider_rows_ = RowIndex(sorted(self.providers_))
-        self.theme_rows_ = RowIndex(sorted(self.theme_pillars))
-        pillar_names = sorted(set(self.theme_pillars.values()))
-        self.pillar_rows_ = RowIndex(pillar_names)  # type: ignore[arg-type]
-        self.language_rows_ = RowIndex(
-            sorted({code for o in self.offers_ for code in self._offer_languages(o)})
-        )  # type: ignore[arg-type]
-        self._index_context()
-        self._index_history(history, load or {})
+        self.catalogue_ = Catalogue(providers, countries, self.theme_pillars, history, load)
+        self.catalogue_.add(offers)
         self.text_ = self.text if self.text is not None else TextRelevance()
-        self.text_.fit(
-            [o.text for o in self.offers_], [o.language for o in self.offers_], embeddings
-        )
+        self.text_.fit([o.text for o in offers], [o.language for o in offers], embeddings)
+        self.sketch_: Sketch | None = None
+        self._refresh_sketch()
         return self
 
-    def _offer_languages(self, offer: Offer) -> set[str]:
-        provider = self.providers_[offer.provider_id]
-        return (
-            set(offer.languages)
-            | set(provider.working_languages)
-            | ({offer.language} if offer.language else set())
-        )
+    def add_offers(
+        self,
+        offers: Sequence[Offer],
+        embeddings: np.ndarray | None = None,
+        providers: Mapping[int, Provider] | None = None,
+    ) -> Matcher:
+        """Index new offers in place, in time proportional to them rather than to the index.
 
-    def _index_context(self) -> None:
-        n = len(self.offers_)
-        self.offer_provider_ = np.array(
-            [self.provider_rows_.row(o.provider_id) for o in self.offers_]
-        )
-        infos = [self.countries_.get(self.providers_[o.provider_id].country) for o in self.offers_]
-        self.offer_country_ = np.array(
-            [self.providers_[o.provider_id].country for o in self.offers_], dtype=object
-        )
-        self.offer_region_ = np.array([i.ilo_region if i else "" for i in infos], dtype=object)
-        self.offer_subregion_ = np.array(
-            [(i.intermediate_region or i.subregion) if i else "" for i in infos], dtype=object
-        )
-        self.offer_income_ = np.array(
-            [signals.INCOME_RANK.get(i.income_group or "", -1) if i else -1 for i in infos]
-        )
-        self.offer_peer_ = np.array([i.south_south_peer if i else True for i in infos])
-        self.offer_languages_ = np.array(
-            [
-                signals.language_mask(
-                    sorted(self._offer_languages(o)), self.language_rows_.positions
-                )
-                for o in self.offers_
-            ],
-            dtype=np.int64,
-        )
-        self.offer_themes_ = np.zeros((n, len(self.theme_rows_)), dtype=bool)
-        self.offer_pillars_ = np.zeros((n, len(self.pillar_rows_)), dtype=bool)
-        for row, offer in enumerate(self.offers_):
-            for code in offer.themes:
-                if code in self.theme_rows_:
-                    self.offer_themes_[row, self.theme_rows_.row(code)] = True
-                    self.offer_pillars_[row, self.pillar_rows_.row(self.theme_pillars[code])] = True
+        An edited offer is removed, then added again. The text is read with the vocabulary and
+        IDF weights of the last ``fit``: words that no indexed offer had count from the next
+        full fit, which a periodic rebuild provides.
 
-    def _index_history(self, history: Sequence[PastExchange], load: Mapping[int, int]) -> None:
-        shape = (len(self.provider_rows_), len(self.theme_rows_))
-        self.rating_sums_, self.rating_counts_ = np.zeros(shape), np.zeros(shape)
-        for past in history:
-            value = signals.rating_value(past.rating)
-            columns = [self.theme_rows_.row(t) for t in past.themes if t in self.theme_rows_]
-            for provider_id in past.provider_ids:
-                if provider_id in self.provider_rows_ and columns:
-                    row = self.provider_rows_.row(provider_id)
-                    self.rating_sums_[row, columns] += value
-                    self.rating_counts_[row, columns] += 1
-        capacity = np.zeros(len(self.provider_rows_))
-        for offer in self.offers_:
-            capacity[self.provider_rows_.row(offer.provider_id)] += max(offer.capacity, 0)
-        used = np.array([load.get(pid, 0) for pid in self.provider_rows_.ids])
-        self.capacity_left_ = capacity - used
+        Parameters
+        ----------
+        offers : sequence of Offer
+            Offers whose ids are not indexed (any more).
+        embeddings : ndarray of shape (len(offers), dim), optional
+            Their stored embeddings; encoded now when not given.
+        providers : mapping of int to Provider, optional
+            Records of organisations new to the index; known ones keep theirs until a fit.
+        """
+        offers = list(offers)
+        if not offers:
+            return self
+        vectors = self.text_.embed([o.text for o in offers], embeddings)
+        if providers:
+            self.catalogue_.add_providers(providers.values())
+        self.catalogue_.add(offers)
+        self.text_.add([o.text for o in offers], [o.language for o in offers], vectors)
+        if self.sketch_ is not None:
+            self.sketch_.add(vectors)
+        self._refresh_sketch()
+        return self
 
-    def rank(self, need: NeedQuery, *, top: int = 10, include_own_country: bool = False) -> Ranking:
-        """The best peers and facilitators for a need, each with its explanation."""
+    def remove_offers(self, offer_ids: Sequence[int]) -> Matcher:
+        """Withdraw offers: they are never ranked again and their capacity is released."""
+        self.catalogue_.remove(offer_ids)
+        return self
+
+    def _refresh_sketch(self) -> None:
+        """Fit the first stage's sketch once the index holds more offers than it would pick."""
+        large = self.candidates is not None and len(self.catalogue_) > self.candidates
+        if self.sketch_ is None and large:
+            self.sketch_ = Sketch(self.sketch_dimensions).fit(self.text_.doc_embeddings_)
+
+    def rank(
+        self,
+        need: NeedQuery,
+        *,
+        top: int = 10,
+        include_own_country: bool = False,
+        embedding: np.ndarray | None = None,
+    ) -> Ranking:
+        """The best peers and facilitators for a need, each with its explanation.
+
+        `embedding` is the need's stored embedding, which spares encoding its text.
+        """
+        # one BLAS thread: these products are small, and on 2 busy cores a second thread
+        # made them several times slower
+        with _blas().limit(limits=1, user_api="blas"):
+            return self._rank(need, top, include_own_country, embedding)
+
+    def _rank(
+        self, need: NeedQuery, top: int, include_own_country: bool, embedding: np.ndarray | None
+    ) -> Ranking:
         themes, inferred = tuple(need.themes), False
         if not themes and self.tagger is not None:
             themes = tuple(code for code, _score, _phrases in self.tagger.infer(need.text))
             inferred = bool(themes)
-        values = self._signal_values(need, themes)
-        weights = self._normalised_weights()
-        score = sum(weights[name] * values[name] for name in weights)
-        if need.offered_themes:
-            reciprocity = self._reciprocity(need.offered_themes)
-            score = score + RECIPROCITY_BONUS * reciprocity
+        catalogue, providers = self.catalogue_, self.catalogue_.providers
+        query = Query(
+            need,
+            themes,
+            self._normalised_weights(),
+            catalogue.tables(need, themes),
+            providers.reciprocity(need.offered_themes) if need.offered_themes else None,
+            providers.capacity_left <= 0,
+            self.text_.read(
+                [need.text], [need.language], None if embedding is None else np.array([embedding])
+            ),
+        )
+        rows = self._candidate_rows(query, include_own_country, top)
+        if rows is None:  # one stage: every offer, the text signal computed for all at once
+            scored = self._score(query, np.flatnonzero(catalogue.live), whole=True)
         else:
-            reciprocity = np.zeros(len(self.offers_))
-        exhausted = self.capacity_left_[self.offer_provider_] <= 0
-        score = np.where(exhausted, score * CAPACITY_DEMOTION, score)
-        eligible = np.ones(len(self.offers_), dtype=bool)
-        if not include_own_country:
-            eligible &= self.offer_country_ != need.country
-        if need.requester_id is not None:
-            eligible &= self.offer_provider_ != self.provider_rows_.position(need.requester_id)
-        context = _Context(need, themes, values, weights, score, reciprocity, exhausted)
-        peers = self._select(context, eligible & self.offer_peer_, top, triangular=False)
-        facilitators = self._select(context, eligible & ~self.offer_peer_, top, triangular=True)
+            scored = self._score(query, rows)
+        picks = self._select(scored, need, top, include_own_country)
+        offers = [r for pick in picks for p in pick for r in providers.offers[p]]
+        missing = np.setdiff1d(offers, scored.rows, assume_unique=True)
+        if missing.size:  # offers of listed providers that the first stage passed over
+            scored = scored.merge(self._score(query, missing))
+            picks = self._select(scored, need, top, include_own_country)
+        best = [int(scored.rows[positions[0]]) for pick in picks for positions in pick.values()]
+        terms = self.text_.lexical_.shared_terms(query.text.tfidf[0], best)
+        explained = dict(zip(best, terms, strict=True))
+        peers, facilitators = (
+            [match(catalogue, query, scored, rows, explained, triangular) for rows in pick.values()]
+            for pick, triangular in zip(picks, (False, True), strict=True)
+        )
         return Ranking(peers, facilitators, themes, inferred)
+
+    def _select(
+        self, scored: Scored, need: NeedQuery, top: int, include_own_country: bool
+    ) -> list[dict[int, list[int]]]:
+        """The peers' and the facilitators' best offers, by provider, among the scored rows."""
+        catalogue, rows = self.catalogue_, scored.rows
+        country = catalogue.country[rows]
+        eligible = catalogue.live[rows]
+        if not include_own_country:
+            eligible &= country != catalogue.country_rows.position(need.country)
+        if need.requester_id is not None:
+            requester = catalogue.providers.rows.position(need.requester_id)
+            eligible &= catalogue.provider[rows] != requester
+        peer = catalogue.country_peer[country]
+        return [
+            select(catalogue, scored, mask, top, self.per_country)
+            for mask in (eligible & peer, eligible & ~peer)
+        ]
 
     def _normalised_weights(self) -> dict[str, float]:
         unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
@@ -193,117 +237,40 @@ class Matcher:
             raise ValueError("weights must have a positive sum")
         return {name: max(w, 0.0) / total for name, w in self.weights.items()}
 
-    def _signal_values(self, need: NeedQuery, themes: tuple[str, ...]) -> dict[str, np.ndarray]:
-        info = self.countries_.get(need.country)
-        columns = [self.theme_rows_.row(t) for t in themes if t in self.theme_rows_]
-        pillars = [
-            self.pillar_rows_.row(self.theme_pillars[t]) for t in themes if t in self.theme_rows_
-        ]
-        languages = set(need.languages) | ({need.language} if need.language else set())
-        track = signals.track_record(columns, self.rating_sums_, self.rating_counts_)
-        return {
-            "text": self.text_.score([need.text], [need.language])[0],
-            "themes": signals.themes(columns, pillars, self.offer_themes_, self.offer_pillars_),
-            "geography": signals.geography(
-                (info.intermediate_region or info.subregion) if info else "",
-                info.ilo_region if info else "",
-                self.offer_subregion_,
-                self.offer_region_,
-            ),
-            "context": signals.context(info.income_group if info else None, self.offer_income_),
-            "language": signals.language(
-                signals.language_mask(sorted(languages), self.language_rows_.positions),
-                self.offer_languages_,
-            ),
-            "track_record": track[self.offer_provider_],
-        }
-
-    def _reciprocity(self, offered_themes: Sequence[str]) -> np.ndarray:
-        """Share of each provider's needed themes that the requester offers."""
-        offered = set(offered_themes)
-        per_provider = np.array(
-            [
-                len(offered & set(self.providers_[pid].needed_themes))
-                / max(len(self.providers_[pid].needed_themes), 1)
-                for pid in self.provider_rows_.ids
-            ]
-        )
-        return per_provider[self.offer_provider_]
-
-    def _select(
-        self, context: _Context, mask: np.ndarray, top: int, *, triangular: bool
-    ) -> list[Match]:
-        """Best offer per provider, providers by score, at most `per_country` per country."""
-        candidates = np.flatnonzero(mask)
-        if candidates.size == 0 or top <= 0:
-            return []
-        order = candidates[np.argsort(-context.score[candidates], kind="stable")]
-        best: dict[int, list[int]] = {}
-        per_country: dict[str, int] = {}
-        picked: list[int] = []
-        for row in order:
-            provider_row = int(self.offer_provider_[row])
-            if provider_row in best:
-                if len(best[provider_row]) < 3:
-                    best[provider_row].append(int(row))
-                continue
-            if len(picked) >= top:
-                continue
-            country = str(self.offer_country_[row])
-            if self.per_country and per_country.get(country, 0) >= self.per_country:
-                continue
-            per_country[country] = per_country.get(country, 0) + 1
-            best[provider_row] = [int(row)]
-            picked.append(provider_row)
-        return [self._match(context, best[p], triangular) for p in picked]
-
-    def _match(self, context: _Context, rows: list[int], triangular: bool) -> Match:
-        row = rows[0]
-        offer = self.offers_[row]
-        provider = self.providers_[offer.provider_id]
-        contributions = {
-            name: {
-                "value": round(float(context.values[name][row]), 4),
-                "weight": round(weight, 4),
-                "contribution": round(float(weight * context.values[name][row]), 4),
-            }
-            for name, weight in context.weights.items()
-        }
-        flags = []
-        if context.exhausted[row]:
-            flags.append("no capacity left this period: demoted")
-        if contributions["language"]["value"] < 1:
-            flags.append("no shared working language: interpretation needed")
-        explanation: dict[str, object] = {
-            "signals": contributions,
-            "matched_themes": [t for t in context.themes if t in offer.themes],
-            "matched_phrases": self.text_.shared_terms(context.need.text, row),
-            "reciprocity": round(float(context.reciprocity[row]), 4),
-            "capacity_left": int(max(self.capacity_left_[self.offer_provider_[row]], 0)),
-            "flags": flags,
-        }
-        return Match(
-            provider_id=provider.id,
-            name=provider.name,
-            country=provider.country,
-            score=round(float(context.score[row]), 4),
-            offers=tuple(
-                OfferMatch(
-                    self.offers_[r].id, self.offers_[r].title, round(float(context.score[r]), 4)
-                )
-                for r in rows
-            ),
-            triangular=triangular,
-            explanation=explanation,
+    def _candidate_rows(
+        self, query: Query, include_own_country: bool, top: int
+    ) -> np.ndarray | None:
+        """The first stage's picks (ascending), or None when no list has more offers than it
+        would pick."""
+        kinds = self.catalogue_.kind_rows
+        if self.candidates is None or all(len(rows) <= self.candidates for rows in kinds):
+            return None
+        self._refresh_sketch()
+        return candidate_rows(
+            self.catalogue_,
+            self.sketch_,  # type: ignore[arg-type]
+            self.text_,
+            query,
+            include_own_country,
+            self.candidates,
+            top,
+            self.per_country,
         )
 
-
-@dataclass(frozen=True)
-class _Context:
-    need: NeedQuery
-    themes: tuple[str, ...]
-    values: dict[str, np.ndarray]
-    weights: dict[str, float]
-    score: np.ndarray
-    reciprocity: np.ndarray
-    exhausted: np.ndarray
+    def _score(self, query: Query, rows: np.ndarray, *, whole: bool = False) -> Scored:
+        """The full hybrid score of these rows (ascending); `whole` computes the text signal of
+        every offer, then picks the rows, as a small index affords."""
+        catalogue = self.catalogue_
+        text = self.text_.score_read(query.text, None if whole else rows)[0]
+        values = {"text": text[rows] if whole else text}
+        for name, (table, codes) in query.tables.items():
+            values[name] = table[catalogue.codes(codes)[rows]]
+        score = sum(weight * values[name] for name, weight in query.weights.items())
+        providers = catalogue.provider[rows]
+        reciprocity = np.zeros(len(rows))
+        if query.reciprocity is not None:
+            reciprocity = query.reciprocity[providers]
+            score = score + RECIPROCITY_BONUS * reciprocity
+        exhausted = query.exhausted[providers]
+        score = np.where(exhausted, score * CAPACITY_DEMOTION, score)
+        return Scored(rows, values, score, reciprocity, exhausted)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+import scipy.sparse as sp
 
-from matchmaker.engine.aggregation import soft_maximum
+from matchmaker.engine.buffers import GrowingArray
 from matchmaker.engine.embeddings import Encoder, UniversalSentenceEncoder
+from matchmaker.engine.index import RowIndex
 from matchmaker.engine.language import detect_languages
-
-
-def _check_texts(texts: Sequence[str], name: str) -> list[str]:
-    """Reject a lone string (which would be read as characters) and non-text items."""
-    if isinstance(texts, str) or not all(isinstance(text, str) for text in texts):
-        raise TypeError(f"{name} must be a list of strings")
-    return list(texts)
+from matchmaker.engine.lexical import LexicalIndex, check_texts
 
 
 def _check_embeddings(embeddings: np.ndarray, n_texts: int) -> np.ndarray:
@@ -62,14 +58,18 @@ class TextRelevance:
 
     Attributes
     ----------
-    word_vectorizer_, char_vectorizer_ : TfidfVectorizer
-        The lexical models fitted on the offers.
+    lexical_ : LexicalIndex
+        The lexical models fitted on the offers, with the offers' TF-IDF rows.
     encoder_ : Encoder
         The encoder used for queries.
     doc_embeddings_ : ndarray of shape (n_documents, dim)
         The offers' L2-normalised embeddings, computed once in ``fit`` or given to it.
     doc_languages_ : list of str or None
         The offers' language codes, given or detected.
+
+    Documents can be appended with ``add`` in time proportional to their own size: they are
+    read with the fitted vocabulary and IDF weights, so words first seen in them count only
+    from the next ``fit``, which a periodic full rebuild of the index provides.
     """
 
     def __init__(
@@ -107,74 +107,117 @@ class TextRelevance:
         TextRelevance
             The fitted estimator.
         """
-        documents = _check_texts(documents, "documents")
+        documents = check_texts(documents, "documents")
         if not documents:
             raise ValueError("documents is empty")
-        self.doc_languages_ = detect_languages(documents, languages)
-        common = {"sublinear_tf": True, "strip_accents": "unicode", "dtype": np.float32}
-        self.word_vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), **common).fit(documents)
-        self.char_vectorizer_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), **common
-        ).fit(documents)
-        self.doc_word_tfidf_ = self.word_vectorizer_.transform(documents)
-        self.doc_char_tfidf_ = self.char_vectorizer_.transform(documents)
         self.encoder_ = self.encoder if self.encoder is not None else UniversalSentenceEncoder()
-        self.doc_embeddings_ = (
-            self.encoder_.encode(documents)
-            if embeddings is None
-            else _check_embeddings(embeddings, len(documents))
-        )
+        self._embeddings = GrowingArray(self._document_vectors(documents, embeddings))
+        self.lexical_ = LexicalIndex().fit(documents)
+        self._language_rows = RowIndex([])
+        self._doc_language_codes = GrowingArray(np.zeros(0, dtype=np.int32))
+        self.doc_languages_: list[str | None] = []
+        self._append_languages(detect_languages(documents, languages))
+        self.doc_embeddings_ = self._embeddings.array
         return self
 
-    def lexical_scores(self, queries: Sequence[str]) -> np.ndarray:
-        """TF-IDF cosine in [0, 1], each query against each offer, in whatever language."""
-        queries = _check_texts(queries, "queries")
-        word = self.word_vectorizer_.transform(queries) @ self.doc_word_tfidf_.T
-        char = self.char_vectorizer_.transform(queries) @ self.doc_char_tfidf_.T
-        return np.clip(0.5 * (word.toarray() + char.toarray()), 0.0, 1.0)
+    def add(
+        self,
+        documents: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> TextRelevance:
+        """Append documents, read with the fitted vocabulary, as rows after the existing ones.
+
+        Parameters
+        ----------
+        documents : list of str
+            The new offer texts.
+        languages : list of str or None, optional
+            A language code per document; None (or a None item) means detect it.
+        embeddings : ndarray of shape (n_documents, dim), optional
+            Their stored embeddings; they spare the encoding.
+
+        Returns
+        -------
+        TextRelevance
+            The estimator, with ``len(documents)`` more rows.
+        """
+        documents = check_texts(documents, "documents")
+        if not documents:
+            return self
+        self._embeddings.append(self._document_vectors(documents, embeddings))
+        self.lexical_.add(documents)
+        self._append_languages(detect_languages(documents, languages))
+        self.doc_embeddings_ = self._embeddings.array
+        return self
+
+    def _document_vectors(self, documents: list[str], embeddings: np.ndarray | None) -> np.ndarray:
+        if embeddings is None:
+            return self.encoder_.encode(documents)
+        return _check_embeddings(embeddings, len(documents))
+
+    def _append_languages(self, languages: list[str | None]) -> None:
+        self.doc_languages_.extend(languages)
+        codes = [-1 if code is None else self._language_rows.add(code) for code in languages]
+        self._doc_language_codes.append(np.array(codes, dtype=np.int32))
+
+    def embed(self, queries: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """The queries' L2-normalised embeddings: the stored ones when given, else encoded."""
+        queries = check_texts(queries, "queries")
+        if embeddings is None:
+            return self.encoder_.encode(queries)
+        return _check_embeddings(embeddings, len(queries))
+
+    def read(
+        self,
+        queries: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> Queries:
+        """Queries analysed and embedded once, to score against several sets of offers."""
+        queries = check_texts(queries, "queries")
+        codes = [
+            -2 if code is None else self._language_rows.position(code)
+            for code in detect_languages(queries, languages)
+        ]  # -1 marks an unknown document language; an unknown query language matches none
+        return Queries(
+            np.array(codes, dtype=np.int32),
+            self.lexical_.read(queries),
+            self.embed(queries, embeddings),
+        )
+
+    def lexical_scores(self, queries: Sequence[str], rows: np.ndarray | None = None) -> np.ndarray:
+        """TF-IDF cosine in [0, 1], each query against each offer (or those `rows`)."""
+        return self.lexical_.scores(self.lexical_.read(check_texts(queries, "queries")), rows)
 
     def shared_terms(self, query: str, row: int, limit: int = 5) -> list[str]:
         """Words and phrases a query shares with one offer, most distinctive (highest IDF) first.
 
         Only same-language evidence shows here; across languages the match is in the meaning.
         """
-        shared = set(self.word_vectorizer_.transform([query]).indices) & set(
-            self.doc_word_tfidf_[row].indices
-        )
-        if not shared:
-            return []
-        if not hasattr(self, "feature_names_"):
-            self.feature_names_ = self.word_vectorizer_.get_feature_names_out()
-        idf = self.word_vectorizer_.idf_
-        terms: list[str] = []
-        for column in sorted(shared, key=lambda c: (-idf[c], c)):
-            term = str(self.feature_names_[column])
-            if len(term) < 4 or any(term in chosen for chosen in terms):
-                continue
-            terms.append(term)
-            if len(terms) == limit:
-                break
-        return terms
+        words, _ = self.lexical_.read([query])
+        return self.lexical_.shared_terms(words, [row], limit)[0]
 
     def semantic_scores(
-        self, queries: Sequence[str], embeddings: np.ndarray | None = None
+        self,
+        queries: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        rows: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Rescaled embedding cosine in [0, 1], each query against each offer."""
-        queries = _check_texts(queries, "queries")
-        vectors = (
-            self.encoder_.encode(queries)
-            if embeddings is None
-            else _check_embeddings(embeddings, len(queries))
-        )
-        cosine = vectors @ self.doc_embeddings_.T
+        """Rescaled embedding cosine in [0, 1], each query against each offer (or those `rows`)."""
+        return self._semantic(self.embed(queries, embeddings), rows)
+
+    def _semantic(self, vectors: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+        documents = self.doc_embeddings_ if rows is None else self.doc_embeddings_[rows]
         floor = self.embedding_floor
-        return np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0)
+        return np.clip((vectors @ documents.T - floor) / (1.0 - floor), 0.0, 1.0)
 
     def score(
         self,
         queries: Sequence[str],
         languages: Sequence[str | None] | None = None,
         embeddings: np.ndarray | None = None,
+        rows: np.ndarray | None = None,
     ) -> np.ndarray:
         """Relevance of each query to each offer, comparable across queries and offers.
 
@@ -186,56 +229,36 @@ class TextRelevance:
             A language code per query; None (or a None item) means detect it.
         embeddings : ndarray of shape (n_queries, dim), optional
             The queries' stored embeddings.
+        rows : ndarray of int, optional
+            Score only these documents (rows of ``fit`` and ``add`` order), in this order.
 
         Returns
         -------
-        ndarray of shape (n_queries, n_documents)
+        ndarray of shape (n_queries, n_documents) or (n_queries, len(rows))
             Scores in [0, 1]; 0 for a blank query.
         """
-        queries = _check_texts(queries, "queries")
-        n_documents = len(self.doc_languages_)
+        queries = check_texts(queries, "queries")
         if not queries:
-            return np.zeros((0, n_documents))
-        query_languages = np.array(detect_languages(queries, languages), dtype=object)
-        doc_languages = np.array(self.doc_languages_, dtype=object)
-        same = (query_languages[:, None] == doc_languages[None, :]) & (
-            query_languages[:, None] != None  # noqa: E711 (elementwise on object arrays)
-        )
+            return np.zeros((0, len(self.doc_languages_) if rows is None else len(rows)))
+        return self.score_read(self.read(queries, languages, embeddings), rows)
+
+    def score_read(self, queries: Queries, rows: np.ndarray | None = None) -> np.ndarray:
+        """``score`` for queries already read."""
+        doc_codes = self._doc_language_codes.array
+        if rows is not None:
+            doc_codes = doc_codes[rows]
+        codes = queries.language_codes[:, None]
+        same = (codes == doc_codes[None, :]) & (codes >= 0)
         weight = np.where(same, self.same_language_weight, self.cross_language_weight)
-        lexical = self.lexical_scores(queries)
-        semantic = self.semantic_scores(queries, embeddings)
+        lexical = self.lexical_.scores(queries.tfidf, rows)
+        semantic = self._semantic(queries.vectors, rows)
         return 1.0 - (1.0 - weight * lexical) * (1.0 - semantic)
 
 
-def text_scores(queries: list[str], profiles: list[list[str]]) -> np.ndarray:
-    """Relevance of free-text needs to organisations, each described by several expertise texts.
+@dataclass(frozen=True)
+class Queries:
+    """Queries as the text signal reads them: language, TF-IDF rows and embedding."""
 
-    The text signal is fitted on all the profiles' texts (so the TF-IDF vocabulary is theirs),
-    each query is scored against each text, and each organisation gets the soft maximum of its
-    texts' scores (see ``soft_maximum``): its best match, plus a small bonus when several of its
-    texts match. Blank texts and exact repeats within a profile are ignored.
-
-    Parameters
-    ----------
-    queries : list of str
-        Free-text needs, in English, French, Spanish, Portuguese or Arabic.
-    profiles : list of list of str
-        One list of expertise texts per organisation, in any of those languages.
-
-    Returns
-    -------
-    ndarray of shape (len(queries), len(profiles))
-        Scores in [0, 1]; 0 for a profile without text.
-    """
-    queries = _check_texts(queries, "queries")
-    texts: list[str] = []
-    owners: list[int] = []
-    for column, profile in enumerate(profiles):
-        for text in dict.fromkeys(t.strip() for t in _check_texts(profile, "a profile")):
-            if text:
-                texts.append(text)
-                owners.append(column)
-    if not queries or not texts:
-        return np.zeros((len(queries), len(profiles)))
-    scores = TextRelevance().fit(texts).score(queries)
-    return soft_maximum(scores, np.array(owners), len(profiles))
+    language_codes: np.ndarray
+    tfidf: tuple[sp.csr_matrix, sp.csr_matrix]  # word and character rows
+    vectors: np.ndarray

@@ -139,34 +139,25 @@ def _needed_themes(organisation_ids: set[int]) -> dict[int, set[str]]:
     return needed
 
 
-def history() -> list[engine.PastExchange]:
-    """Completed exchanges with their providers, themes and mean usefulness rating."""
-    ratings = dict(
-        db.session.execute(
-            select(Evaluation.exchange_id, func.avg(Evaluation.usefulness)).group_by(
-                Evaluation.exchange_id
-            )
-        ).all()
-    )
+def documented_history() -> list[tuple[Exchange, engine.PastExchange]]:
+    """Completed exchanges, by id, each with the engine's record of it (providers, themes,
+    mean usefulness rating): the track record, and the evaluation's cases."""
+    ratings = dict(db.session.execute(
+        select(Evaluation.exchange_id, func.avg(Evaluation.usefulness))
+        .group_by(Evaluation.exchange_id)).all())
     exchanges = db.session.scalars(
-        select(Exchange)
-        .where(Exchange.state.in_(HISTORY_STATES))
-        .options(
-            selectinload(Exchange.providers),
-            selectinload(Exchange.need).selectinload(Need.themes),
-            selectinload(Exchange.need).selectinload(Need.organisation),
-        )
-    )
-    return [
-        engine.PastExchange(
-            tuple(p.organisation_id for p in e.providers),
-            tuple(t.code for t in e.need.themes),
-            float(ratings[e.id]) if e.id in ratings else None,
-            e.need.organisation.country_code,
-            e.year,
-        )
-        for e in exchanges
-    ]
+        select(Exchange).where(Exchange.state.in_(HISTORY_STATES)).order_by(Exchange.id)
+        .options(selectinload(Exchange.providers).selectinload(ExchangeProvider.organisation),
+                 selectinload(Exchange.need).selectinload(Need.themes),
+                 selectinload(Exchange.need).selectinload(Need.organisation)))
+    return [(e, engine.PastExchange(
+        tuple(p.organisation_id for p in e.providers), tuple(t.code for t in e.need.themes),
+        float(ratings[e.id]) if e.id in ratings else None, e.need.organisation.country_code,
+        e.year)) for e in exchanges]
+
+
+def history() -> list[engine.PastExchange]:
+    return [past for _exchange, past in documented_history()]
 
 
 def provider_load() -> dict[int, int]:

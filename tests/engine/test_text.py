@@ -87,6 +87,25 @@ def test_stored_embeddings_give_the_same_scores(model: TextRelevance) -> None:
     )
 
 
+def test_documents_added_later_are_read_as_the_fitted_vectorizers_read_them(
+    model: TextRelevance,
+) -> None:
+    vectors = model.doc_embeddings_
+    grown = (
+        TextRelevance(model.encoder_)
+        .fit(ENGLISH_OFFERS[:5], embeddings=vectors[:5])
+        .add(ENGLISH_OFFERS[5:], embeddings=vectors[5:])
+    )
+    lexical = grown.lexical_
+    for rows, vectorizer in (
+        (lexical.word_rows_, lexical.word_vectorizer_),
+        (lexical.char_rows_, lexical.char_vectorizer_),
+    ):
+        assert (rows[5:] != vectorizer.transform(ENGLISH_OFFERS[5:])).nnz == 0
+    np.testing.assert_allclose(grown.doc_embeddings_, vectors, atol=1e-6)
+    assert grown.score([query("fr", "osh")]).shape == (1, len(KEYS))
+
+
 def test_stored_embeddings_of_the_wrong_shape_are_refused() -> None:
     with pytest.raises(ValueError, match="embeddings"):
         TextRelevance().fit(ENGLISH_OFFERS, embeddings=np.ones((2, 512)))
