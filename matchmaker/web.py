@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import flash
 from flask_login import current_user
 
+from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from models import User
 
@@ -24,6 +26,14 @@ def commit() -> None:
     except Exception:
         db.session.rollback()
         raise
+
+
+def refuse(error: DomainError) -> None:
+    """Undo the request's work; 403 and 404 become error pages, the rest a message to act on."""
+    db.session.rollback()
+    if error.status in (403, 404):
+        raise error
+    flash(error.message, "error")
 
 
 def safe_next(target: str | None, default: str) -> str:

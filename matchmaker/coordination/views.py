@@ -11,7 +11,7 @@ from matchmaker.coordination import csv_import, verification
 from matchmaker.errors import DomainError, Invalid
 from matchmaker.extensions import db
 from matchmaker.profiles import organisations
-from matchmaker.web import commit, current_actor
+from matchmaker.web import commit, current_actor, refuse
 
 coordination = Blueprint("coordination", __name__, url_prefix="/coordination")
 
@@ -33,10 +33,7 @@ def decide(organisation_id: int):
         )
         commit()
     except DomainError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        flash(error.message, "error")
+        refuse(error)
     else:
         flash(f"{organisation.name}: {organisation.verification_status}.", "success")
     return redirect(url_for("coordination.verification_queue"))
@@ -101,10 +98,7 @@ def import_csv():
             else:
                 db.session.rollback()
         except DomainError as error:
-            db.session.rollback()
-            if error.status == 403:
-                raise
-            flash(error.message, "error")
+            refuse(error)
     return render_template(
         "coordination/import.html",
         kind=kind,

@@ -17,7 +17,7 @@ from matchmaker.extensions import db
 from matchmaker.knowledge.vocabulary import FACILITATOR_ROLES, MODALITIES
 from matchmaker.profiles.catalogue import NEEDS, get_visible
 from matchmaker.profiles.choices import ILO_REGION_LABELS, theme_choices
-from matchmaker.web import commit, current_actor
+from matchmaker.web import commit, current_actor, refuse
 from models import Notification, Organisation
 from models.base import utcnow
 
@@ -74,10 +74,7 @@ def new():
             exchange = services.create(actor, data)
             commit()
         except DomainError as error:
-            db.session.rollback()
-            if error.status in (403, 404):
-                raise
-            flash(error.message, "error")
+            refuse(error)
             errors = error.fields
         else:
             flash("Exchange saved as a draft. Propose it to the providers when ready.", "success")
@@ -127,10 +124,7 @@ def transition(exchange_id: int):
         )
         commit()
     except DomainError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        flash(error.message, "error")
+        refuse(error)
     else:
         flash(f"Done: the exchange is now {exchange.state.replace('_', ' ')}.", "success")
     return redirect(url_for("exchanges.detail", exchange_id=exchange_id))

@@ -16,7 +16,7 @@ from matchmaker.profiles import catalogue, organisations
 from matchmaker.profiles.catalogue import NEEDS, OFFERS, Filters, Kind
 from matchmaker.profiles.choices import ILO_REGION_LABELS, country_choices, theme_choices
 from matchmaker.profiles.forms import EntryForm, OrganisationForm
-from matchmaker.web import commit, current_actor, page_number
+from matchmaker.web import commit, current_actor, page_number, refuse
 
 profiles = Blueprint("profiles", __name__)
 KINDS: dict[str, Kind[Any]] = {"needs": NEEDS, "offers": OFFERS}
@@ -186,10 +186,7 @@ def entry_status(plural: str, entry_id: int):
         catalogue.set_status(kind, actor, entry, request.form.get("status", ""))
         commit()
     except DomainError as error:
-        db.session.rollback()
-        if error.status in (403, 404):
-            raise
-        flash(error.message, "error")
+        refuse(error)
     else:
         flash(f"The {kind.noun} is now {entry.status}.", "success")
     return redirect(url_for(f"profiles.{kind.noun}_detail", entry_id=entry_id))
