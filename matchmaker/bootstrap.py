@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from matchmaker.auth.services import create_user
@@ -63,10 +65,6 @@ def _demo_member_organisation() -> Organisation:
 
 def load_demo_world() -> str:
     """Load data/demo if it changed since the last load; returns a one-line report."""
-    from pathlib import Path
-
-    from flask import current_app
-
     from matchmaker.dataload import load_path
 
     path = Path(current_app.config["DATA_DIR"]) / "demo"
