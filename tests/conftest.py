@@ -54,15 +54,22 @@ def _config(database_url: str, instance: Path) -> dict[str, Any]:
 
 
 def _build_template(database_url: str, tmp: Path) -> None:
-    """Schema and reference data, made once per test session."""
+    """Schema and reference data, made once per test session. The schema comes from the models
+    (faster than replaying migrations), stamped at the migrations' head, which it equals
+    (tests/test_migrations.py checks that), so test databases are "ready" like a real one."""
+    from flask_migrate import stamp
+
     from matchmaker.reference import sync_reference_data
 
     app = create_app(_config(database_url, tmp))
     with app.app_context():
         Base.metadata.drop_all(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         Base.metadata.create_all(db.engine)
         sync_reference_data()
         db.session.commit()
+        stamp()
         db.engine.dispose()
 
 
