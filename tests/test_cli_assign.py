@@ -37,7 +37,6 @@ def test_dense_synthetic_round_in_plain_text(runner):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--round", "3"], "Matching rounds are not stored yet; use --synthetic"),
         (["--round", "3", "--synthetic", "5", "5"], "either --round or --synthetic"),
         ([], "Give --round ID or --synthetic NEEDS PROVIDERS"),
         (["--synthetic", "5", "5"], "needs --per-need M and --capacity K"),

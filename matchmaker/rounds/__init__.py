@@ -1,0 +1,1 @@
+"""Matching rounds: many needs matched at once by the engine's exact assignment solver."""
