@@ -31,7 +31,7 @@ from matchmaker.engine.text import TextRelevance
 from matchmaker.engine.themes import ThemeTagger
 
 RESULTS = CACHE / "ranking-results.json"
-RECALL_CANDIDATES = (250, 500, 1000)
+RECALL_CANDIDATES = (100, 250, 500)
 
 
 def rss_mb() -> float:

@@ -1,12 +1,12 @@
 """A deterministic synthetic world of work for the benchmarks: offers, providers, needs, history.
 
 Texts are composed from the taxonomy's own phrase banks (data/themes.yaml: theme names,
-descriptions and keywords in English, French, Spanish and Portuguese) and the templates below;
-countries are the 195 of data/countries. Each offer is a "base" text (title and description,
-one of a few thousand) plus an evidence line and a focus keyword of its own, so that the real
-encoder embeds only the bases (cached on disk) and each offer's vector is its base's vector
-with a small random perturbation (cosine about 0.95 to the base), standing for what its own
-lines add. Needs are few and embedded for real.
+descriptions and keywords in English, French, Spanish and Portuguese) and the templates of
+benchmarks/phrases.yaml; countries are the 195 of data/countries. Each offer is a "base" text
+(title and description, one of a few thousand) plus an evidence line and a focus keyword of
+its own, so that the real encoder embeds only the bases (cached on disk) and each offer's
+vector is its base's vector with a small random perturbation (cosine about 0.95 to the base),
+standing for what its own lines add. Needs are few and embedded for real.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from matchmaker.engine.embeddings import Encoder
 from matchmaker.engine.records import CountryInfo, NeedQuery, Offer, PastExchange, Provider
@@ -30,88 +31,7 @@ LANGUAGE_SHARE = (0.45, 0.2, 0.2, 0.15)
 BASES = 3000  # distinct base texts, embedded for real
 PERTURBATION = 0.33  # norm of the noise added to a base vector: cosine 1 / sqrt(1 + 0.33²)
 
-TITLES = {
-    "en": ["{name}: our {kw} programme", "{name} - lessons from {kw}", "Peer support on {kw}"],
-    "fr": [
-        "{name} : notre programme de {kw}",
-        "{name} - leçons de {kw}",
-        "Appui entre pairs : {kw}",
-    ],
-    "es": [
-        "{name}: nuestro programa de {kw}",
-        "{name} - lecciones de {kw}",
-        "Apoyo entre pares: {kw}",
-    ],
-    "pt": [
-        "{name}: o nosso programa de {kw}",
-        "{name} - lições de {kw}",
-        "Apoio entre pares: {kw}",
-    ],
-}
-SHARING = {
-    "en": "We can share our experience with {a}, {b} and {c}.",
-    "fr": "Nous pouvons partager notre expérience en matière de {a}, {b} et {c}.",
-    "es": "Podemos compartir nuestra experiencia en {a}, {b} y {c}.",
-    "pt": "Podemos partilhar a nossa experiência em {a}, {b} e {c}.",
-}
-ALSO = {
-    "en": "We also work on {a}.",
-    "fr": "Nous travaillons aussi sur {a}.",
-    "es": "También trabajamos en {a}.",
-    "pt": "Também trabalhamos em {a}.",
-}
-EVIDENCE = {
-    "en": "Since {year}, {org} in {country} has reached {n} {unit}. Focus: {kw}.",
-    "fr": "Depuis {year}, {org} ({country}) a touché {n} {unit}. Priorité : {kw}.",
-    "es": "Desde {year}, {org} en {country} ha llegado a {n} {unit}. Enfoque: {kw}.",
-    "pt": "Desde {year}, {org} em {country} alcançou {n} {unit}. Foco: {kw}.",
-}
-UNITS = {
-    "en": ["workers", "enterprises", "inspectors", "young people", "beneficiaries"],
-    "fr": ["travailleurs", "entreprises", "inspecteurs", "jeunes", "bénéficiaires"],
-    "es": ["trabajadores", "empresas", "inspectores", "jóvenes", "beneficiarios"],
-    "pt": ["trabalhadores", "empresas", "inspetores", "jovens", "beneficiários"],
-}
-ORGANISATIONS = {
-    "en": [
-        "Ministry of Labour",
-        "National Social Security Fund",
-        "Employers' Federation",
-        "Trade Union Congress",
-        "Public Employment Service",
-        "Vocational Training Authority",
-    ],
-    "fr": [
-        "Ministère du Travail",
-        "Caisse nationale de sécurité sociale",
-        "Conseil du patronat",
-        "Confédération syndicale",
-        "Agence nationale pour l'emploi",
-        "Office de la formation",
-    ],
-    "es": [
-        "Ministerio de Trabajo",
-        "Instituto de Seguridad Social",
-        "Confederación de Empleadores",
-        "Central Sindical",
-        "Servicio Nacional de Empleo",
-        "Instituto de Formación Técnica",
-    ],
-    "pt": [
-        "Ministério do Trabalho",
-        "Instituto Nacional de Segurança Social",
-        "Confederação Empresarial",
-        "Central Sindical",
-        "Instituto de Emprego",
-        "Serviço Nacional de Aprendizagem",
-    ],
-}
-NEEDS = {
-    "en": "We are looking for a partner experienced in {a} and {b}. Our context: {context}",
-    "fr": "Nous cherchons un partenaire expérimenté en {a} et {b}. Notre contexte : {context}",
-    "es": "Buscamos un socio con experiencia en {a} y {b}. Nuestro contexto: {context}",
-    "pt": "Procuramos um parceiro com experiência em {a} e {b}. O nosso contexto: {context}",
-}
+PHRASES = yaml.safe_load((Path(__file__).parent / "phrases.yaml").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -148,15 +68,15 @@ def _bases(themes: list, n_bases: int, rng: np.random.Generator) -> list[tuple]:
         main = themes[rng.integers(len(themes))]
         keywords = list(main.keywords[language])
         a, b, c = (keywords[i] for i in rng.choice(len(keywords), 3, replace=False))
-        title = TITLES[language][rng.integers(3)].format(name=main.names[language], kw=a)
+        title = PHRASES["titles"][language][rng.integers(3)].format(name=main.names[language], kw=a)
         text = f"{title}\n{_clause(main.description[language], rng)} "
-        text += SHARING[language].format(a=a, b=b, c=c)
+        text += PHRASES["sharing"][language].format(a=a, b=b, c=c)
         codes = (main.code,)
         if rng.random() < 0.3:
             other = themes[rng.integers(len(themes))]
             if other.code != main.code:
                 kw = other.keywords[language][rng.integers(len(other.keywords[language]))]
-                text += " " + ALSO[language].format(a=kw)
+                text += " " + PHRASES["also"][language].format(a=kw)
                 codes += (other.code,)
         bases.append((text, language, codes))
     return bases
@@ -198,7 +118,7 @@ def make_world(n_offers: int, n_needs: int = 220, seed: int = SEED) -> World:
             dict.fromkeys(spoken[codes[country]] + (("en",) if rng.random() < 0.6 else ()))
         )
         main = next((code for code in langs if code in LANGUAGES), "en")
-        org = ORGANISATIONS[main][rng.integers(6)]
+        org = PHRASES["organisations"][main][rng.integers(6)]
         needed = tuple(sorted({specs[i].code for i in rng.integers(len(specs), size=3)}))
         providers[pid] = Provider(
             pid,
@@ -220,12 +140,12 @@ def make_world(n_offers: int, n_needs: int = 220, seed: int = SEED) -> World:
         b = by_language[language][rng.integers(len(by_language[language]))]
         text, _, theme_codes = bases[b]
         keywords = themes[theme_index[theme_codes[0]]].keywords[language]
-        evidence = EVIDENCE[language].format(
+        evidence = PHRASES["evidence"][language].format(
             year=2000 + rng.integers(25),
             org=p.name.split(" (")[0],
             country=p.country,
             n=int(rng.integers(50, 50_000)),
-            unit=UNITS[language][rng.integers(5)],
+            unit=PHRASES["units"][language][rng.integers(5)],
             kw=keywords[rng.integers(len(keywords))],
         )
         offers.append(
@@ -275,7 +195,7 @@ def _needs(specs, themes, codes, countries, rngs, n_needs, pids) -> list[NeedQue
         keywords = theme.keywords[language]
         a, b = (keywords[i] for i in texts.choice(len(keywords), 2, replace=False))
         context = _clause(theme.description[language], texts)
-        text = NEEDS[language].format(a=a, b=b, context=context)
+        text = PHRASES["needs"][language].format(a=a, b=b, context=context)
         needs.append(
             NeedQuery(
                 text,

@@ -1,11 +1,14 @@
-"""Stored sentence embeddings of offers, so the engine never re-encodes an unchanged text."""
+"""Stored sentence embeddings of offers, so the engine never re-encodes an unchanged text, and
+the log of changes that keeps every process's ranking index current."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, utcnow
 
 
 class OfferEmbedding(Base):
@@ -19,3 +22,15 @@ class OfferEmbedding(Base):
     model: Mapped[str] = mapped_column(String(60))
     text_hash: Mapped[str] = mapped_column(String(64))
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+
+
+class IndexChange(Base):
+    """A change the ranking index of every process must absorb: re-read one offer, or (without
+    an offer) rebuild, for changes that reach beyond offers (organisations, exchanges)."""
+
+    __tablename__ = "index_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int | None] = mapped_column(index=True)  # no foreign key: outlives the offer
+    token: Mapped[str] = mapped_column(String(32))  # random: a reset database reuses no version
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -46,6 +46,7 @@ import time
 from collections import Counter
 
 import numpy as np
+from numpy.typing import ArrayLike
 from ortools.graph.python.max_flow import SimpleMaxFlow
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
@@ -70,6 +71,7 @@ __all__ = [
     "compare_with_greedy",
     "greedy",
     "solve",
+    "solve_and_compare",
     "top_candidates",
 ]
 
@@ -175,7 +177,8 @@ def _min_cost_flow(problem: RoundProblem, graph: EligibleGraph) -> np.ndarray:
     country_node = 3 + 2 * n + p + np.arange(c)
     from_region = graph.same_region & bonus_needs[graph.need]
     b = np.flatnonzero(bonus_needs)
-    arcs = [  # tail, head, capacity, unit cost; the pairs first, so that arc k is pair k
+    # tail, head, capacity, unit cost; the pairs first, so that arc k is pair k
+    arcs: list[tuple[ArrayLike, ...]] = [
         (
             np.where(from_region, region_node[graph.need], need_node[graph.need]),
             provider_node[graph.provider],
@@ -232,6 +235,11 @@ def _integer_costs(score: np.ndarray, region_bonus: float, nodes: int) -> tuple[
 
 def compare_with_greedy(problem: RoundProblem) -> dict[str, object]:
     """Solve exactly and greedily, timed, in the figures that the CLI and the benchmark print."""
+    return solve_and_compare(problem)[1]
+
+
+def solve_and_compare(problem: RoundProblem) -> tuple[Assignment, dict[str, object]]:
+    """The exact assignment and ``compare_with_greedy``'s figures: a stored round keeps both."""
     start = time.perf_counter()
     exact = solve(problem)
     seconds = time.perf_counter() - start
@@ -239,7 +247,7 @@ def compare_with_greedy(problem: RoundProblem) -> dict[str, object]:
     baseline = greedy(problem)
     greedy_seconds = time.perf_counter() - start
     gain = exact.objective - baseline.objective
-    return {
+    return exact, {
         "needs": problem.n_needs,
         "providers": problem.n_providers,
         "candidate_pairs": len(problem.edge_need),

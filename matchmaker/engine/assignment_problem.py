@@ -7,9 +7,8 @@ engine ranked for it, with their scores (see ``top_candidates`` for the pruning)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 DEFAULT_CANDIDATES = 50
 REGION_BONUS = 0.05  # what one same-region partner is worth to a need, in score units
@@ -26,7 +25,7 @@ RULE_NAMES = {
 }
 
 
-def _integers(name: str, values: object, size: int | None = None) -> np.ndarray:
+def _integers(name: str, values: ArrayLike, size: int | None = None) -> np.ndarray:
     """Whole numbers, checked once here so that the solvers can trust them."""
     array = np.asarray(values)
     if size is not None and array.ndim == 0:
@@ -41,7 +40,7 @@ def _integers(name: str, values: object, size: int | None = None) -> np.ndarray:
     return array
 
 
-def _pairs(name: str, values: object, n_needs: int, n_providers: int) -> np.ndarray:
+def _pairs(name: str, values: ArrayLike, n_needs: int, n_providers: int) -> np.ndarray:
     """(need, provider) rows, each index checked against its side."""
     array = np.asarray(values).reshape(-1, 2) if np.size(values) else NO_PAIRS
     array = _integers(name, array).reshape(-1, 2)
@@ -50,7 +49,6 @@ def _pairs(name: str, values: object, n_needs: int, n_providers: int) -> np.ndar
     return array
 
 
-@dataclass(eq=False)
 class RoundProblem:
     """One round: who may be paired with whom, at what score, and under which limits.
 
@@ -84,51 +82,71 @@ class RoundProblem:
     edge_score: np.ndarray
     need_country: np.ndarray
     provider_country: np.ndarray
-    capacity: np.ndarray | int
-    min_partners: np.ndarray | int = 1
-    max_partners: np.ndarray | int = 3
-    country_cap: np.ndarray | int | None = None
-    need_region: np.ndarray | None = None
-    provider_region: np.ndarray | None = None
-    region_bonus: float = REGION_BONUS
-    conflicts: np.ndarray = field(default_factory=lambda: NO_PAIRS)
-    never_pairs: np.ndarray = field(default_factory=lambda: NO_PAIRS)
-    must_pairs: np.ndarray = field(default_factory=lambda: NO_PAIRS)
+    capacity: np.ndarray
+    min_partners: np.ndarray
+    max_partners: np.ndarray
+    country_cap: np.ndarray | None
+    need_region: np.ndarray | None
+    provider_region: np.ndarray | None
+    region_bonus: float
+    conflicts: np.ndarray
+    never_pairs: np.ndarray
+    must_pairs: np.ndarray
 
-    def __post_init__(self) -> None:
-        self.need_country = _integers("need_country", self.need_country)
-        self.provider_country = _integers("provider_country", self.provider_country)
+    def __init__(
+        self,
+        edge_need: ArrayLike,
+        edge_provider: ArrayLike,
+        edge_score: ArrayLike,
+        need_country: ArrayLike,
+        provider_country: ArrayLike,
+        capacity: ArrayLike,
+        min_partners: ArrayLike = 1,
+        max_partners: ArrayLike = 3,
+        country_cap: ArrayLike | None = None,
+        need_region: ArrayLike | None = None,
+        provider_region: ArrayLike | None = None,
+        region_bonus: float = REGION_BONUS,
+        conflicts: ArrayLike = NO_PAIRS,
+        never_pairs: ArrayLike = NO_PAIRS,
+        must_pairs: ArrayLike = NO_PAIRS,
+    ) -> None:
+        self.need_country = _integers("need_country", need_country)
+        self.provider_country = _integers("provider_country", provider_country)
         n, p = self.n_needs, self.n_providers
-        self.edge_need = _integers("edge_need", self.edge_need)
-        self.edge_provider = _integers("edge_provider", self.edge_provider, len(self.edge_need))
-        self.edge_score = np.asarray(self.edge_score, dtype=np.float64).reshape(-1)
+        self.edge_need = _integers("edge_need", edge_need)
+        self.edge_provider = _integers("edge_provider", edge_provider, len(self.edge_need))
+        self.edge_score = np.asarray(edge_score, dtype=np.float64).reshape(-1)
         if len(self.edge_score) != len(self.edge_need):
             raise ValueError("edge_need, edge_provider and edge_score differ in length")
         if len(self.edge_need) and (self.edge_need.max() >= n or self.edge_provider.max() >= p):
             raise ValueError("a candidate pair names a need or provider that does not exist")
         if not np.all(np.isfinite(self.edge_score)) or np.any(self.edge_score < 0):
             raise ValueError("edge_score must be finite and >= 0")
-        self.capacity = _integers("capacity", self.capacity, p)
-        self.min_partners = _integers("min_partners", self.min_partners, n)
-        self.max_partners = _integers("max_partners", self.max_partners, n)
+        self.capacity = _integers("capacity", capacity, p)
+        self.min_partners = _integers("min_partners", min_partners, n)
+        self.max_partners = _integers("max_partners", max_partners, n)
         if np.any(self.min_partners > self.max_partners):
             raise ValueError("min_partners exceeds max_partners for some need")
-        if self.country_cap is not None:
+        self.country_cap = None
+        if country_cap is not None:
             used = self._codes_used()
-            cap = np.asarray(self.country_cap)
+            cap = np.asarray(country_cap)
             self.country_cap = _integers("country_cap", cap, used if cap.ndim == 0 else None)
             if len(self.country_cap) < used:
                 raise ValueError("country_cap has no value for some country code")
-        if (self.need_region is None) != (self.provider_region is None):
+        if (need_region is None) != (provider_region is None):
             raise ValueError("give both need_region and provider_region, or neither")
-        if self.need_region is not None:
-            self.need_region = _integers("need_region", self.need_region, n)
-            self.provider_region = _integers("provider_region", self.provider_region, p)
-        if not (np.isfinite(self.region_bonus) and self.region_bonus >= 0):
+        self.need_region = self.provider_region = None
+        if need_region is not None and provider_region is not None:
+            self.need_region = _integers("need_region", need_region, n)
+            self.provider_region = _integers("provider_region", provider_region, p)
+        if not (np.isfinite(region_bonus) and region_bonus >= 0):
             raise ValueError("region_bonus must be finite and >= 0")
-        self.conflicts = _pairs("conflicts", self.conflicts, n, p)
-        self.never_pairs = _pairs("never_pairs", self.never_pairs, n, p)
-        self.must_pairs = _pairs("must_pairs", self.must_pairs, n, p)
+        self.region_bonus = region_bonus
+        self.conflicts = _pairs("conflicts", conflicts, n, p)
+        self.never_pairs = _pairs("never_pairs", never_pairs, n, p)
+        self.must_pairs = _pairs("must_pairs", must_pairs, n, p)
         keys = np.sort(self.edge_keys)
         repeated = np.flatnonzero(keys[1:] == keys[:-1])
         if len(repeated):

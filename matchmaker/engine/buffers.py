@@ -33,16 +33,18 @@ class GrowingArray:
 
     def append(self, rows: np.ndarray) -> None:
         """Add rows at the end; they are cast to the array's type and trailing shape."""
-        end = self._size + len(rows)
+        self.extend(len(rows))[...] = rows
+
+    def extend(self, count: int) -> np.ndarray:
+        """Add `count` rows at the end, returned as a view to fill in (their values are not set)."""
+        end = self._size + count
         if end > len(self._buffer):
-            grown = np.empty(
-                (max(end, int(len(self._buffer) * GROWTH)), *self._buffer.shape[1:]),
-                dtype=self._buffer.dtype,
-            )
+            capacity = max(int(end * HEADROOM), int(len(self._buffer) * GROWTH))
+            grown = np.empty((capacity, *self._buffer.shape[1:]), dtype=self._buffer.dtype)
             grown[: self._size] = self.array
             self._buffer = grown
-        self._buffer[self._size : end] = rows
-        self._size = end
+        start, self._size = self._size, end
+        return self._buffer[start:end]
 
 
 class GrowingRows:

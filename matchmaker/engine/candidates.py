@@ -2,78 +2,95 @@
 full hybrid score is computed for.
 
 Every signal but text is exact here, from per-code tables gathered per offer. The text
-signal's lexical half is left out, and its semantic half is first approximated on every offer
-(``Sketch``), then computed exactly on the ``POOL * k`` best offers of each list, of which the
-``k`` best go on. The offers of the providers likely to be listed go on too, so that each
-listed provider shows its best offers.
+signal's lexical half is left out, and its semantic half is approximated from the offers'
+principal components (``Sketch``): a few on every offer, then more on the ``POOL * k`` best
+offers of each list, of which the ``k`` best go on.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.decomposition import PCA
 
 from matchmaker.engine.buffers import GrowingArray
 from matchmaker.engine.catalogue import Catalogue
-from matchmaker.engine.shortlist import (
-    CAPACITY_DEMOTION,
-    RECIPROCITY_BONUS,
-    Query,
-    listed_providers,
-)
+from matchmaker.engine.shortlist import CAPACITY_DEMOTION, RECIPROCITY_BONUS, Query
 from matchmaker.engine.text import TextRelevance
 
-POOL = 4  # offers per list given an exact semantic score, per offer scored in full
-LIKELY = 2  # providers per listed place (by the first stage) whose offers are all scored
+POOL = 4  # offers per list scored on the finer sketch, per offer that goes on
+SAMPLE = 20_000  # offers the principal axes are learnt on, at most
+CHUNK = 10_000  # offers projected at a time, which bounds the memory of a fit
 
 
 class Sketch:
-    """Offer embeddings projected on their principal axes, for approximate cosines in a few ms.
+    """Offer embeddings on their principal axes, for approximate cosines in a few ms.
 
     A cosine ``q · x`` is approximated by ``q · m + (P q) · (P (x - m))``, with ``m`` the mean
-    embedding and ``P`` the first ``dimensions`` principal axes: exact for the part of ``x``
-    that the axes span, so four times fewer dimensions read four times less memory (the cost
-    of a dot product with every offer) for a small error, which the second stage removes by
-    scoring its candidates with the full embeddings. Offers added later are projected on the
-    axes fitted first.
+    embedding and ``P`` the first principal axes: exact for the part of ``x`` that the axes
+    span. Reading ``coarse`` axes of every offer reads 16 times less memory than 512-dimension
+    embeddings (the cost of a product with every offer); the next axes, up to ``fine``,
+    refine the cosines of a few offers, and the second stage scores its candidates with the
+    full embeddings. Offers added later are projected on the axes fitted first.
 
     Parameters
     ----------
-    dimensions : int, default=128
-        Principal axes kept (at most the embedding dimension and the number of offers).
+    coarse : int, default=32
+        Axes read for every offer.
+    fine : int, default=128
+        Axes read for the offers that the coarse cosines put ahead (at most the embedding
+        dimension and the number of offers).
 
     Attributes
     ----------
-    pca_ : PCA
-        The fitted projection.
+    components_ : ndarray of shape (n_axes, dim)
+        The principal axes, as float32 (scikit-learn's PCA fits them; only the arrays are kept,
+        so that a saved index loads without importing scikit-learn).
+    mean_ : ndarray of shape (dim,)
+        The mean embedding of the sample they were fitted on, as float32.
     """
 
-    def __init__(self, dimensions: int = 128) -> None:
-        self.dimensions = dimensions
+    def __init__(self, coarse: int = 32, fine: int = 128) -> None:
+        self.coarse = coarse
+        self.fine = fine
 
     def fit(self, embeddings: np.ndarray) -> Sketch:
-        """Learn the axes on the offers' embeddings and project them."""
-        components = min(self.dimensions, *embeddings.shape)
-        self.pca_ = PCA(n_components=components, svd_solver="covariance_eigh").fit(embeddings)
-        self._axes = self.pca_.components_.astype(np.float32)
-        self._mean = self.pca_.mean_.astype(np.float32)
-        self._projected = GrowingArray(self._project(embeddings))
+        """Learn the axes on (an even sample of) the offers' embeddings and project them all."""
+        from sklearn.decomposition import PCA  # only to fit: slow to import
+
+        sample = embeddings[:: max(len(embeddings) // SAMPLE, 1)]
+        components = min(max(self.fine, self.coarse), *sample.shape)
+        pca = PCA(n_components=components, svd_solver="covariance_eigh").fit(sample)
+        self.components_ = pca.components_.astype(np.float32)
+        self.mean_ = pca.mean_.astype(np.float32)
+        coarse, fine = self._project(embeddings[:CHUNK])
+        self._projected = GrowingArray(coarse), GrowingArray(fine)
+        for start in range(CHUNK, len(embeddings), CHUNK):
+            self.add(embeddings[start : start + CHUNK])
         return self
 
     def add(self, embeddings: np.ndarray) -> None:
         """Project embeddings of new offers, appended as rows after the others."""
-        self._projected.append(self._project(embeddings))
+        for rows, projected in zip(self._projected, self._project(embeddings), strict=True):
+            rows.append(projected)
 
-    def _project(self, embeddings: np.ndarray) -> np.ndarray:
-        return ((embeddings - self._mean) @ self._axes.T).astype(np.float32)
+    def _project(self, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        projected = ((embeddings - self.mean_) @ self.components_.T).astype(np.float32)
+        return np.ascontiguousarray(projected[:, : self.coarse]), projected[:, self.coarse :]
 
-    def scores(self, vector: np.ndarray, floor: float, weight: float) -> np.ndarray:
+    def scores(
+        self, vector: np.ndarray, floor: float, weight: float, rows: np.ndarray | None = None
+    ) -> np.ndarray:
         """``weight * max(0, (cosine - floor) / (1 - floor))`` of one L2-normalised vector with
-        every offer, the cosine approximated: the text signal's semantic half, as float32."""
+        every offer on the coarse axes, or with those `rows` on the fine ones: the text
+        signal's semantic half, approximated, as float32."""
         scale = weight / (1.0 - floor)
         vector = vector.astype(np.float32)
-        out = self._projected.array @ (self._axes @ vector * np.float32(scale))
-        out += np.float32((float(vector @ self._mean) - floor) * scale)
+        query = self.components_ @ vector * np.float32(scale)
+        coarse, fine = (projected.array for projected in self._projected)
+        if rows is None:
+            out = coarse @ query[: self.coarse]
+        else:
+            out = coarse[rows] @ query[: self.coarse] + fine[rows] @ query[self.coarse :]
+        out += np.float32((float(vector @ self.mean_) - floor) * scale)
         return np.maximum(out, 0.0, out=out)
 
 
@@ -93,34 +110,26 @@ def candidate_rows(
     query: Query,
     include_own_country: bool,
     k: int,
-    top: int,
-    per_country: int,
 ) -> np.ndarray:
-    """The rows (ascending) that the second stage scores in full for the `top` of each list."""
-    context, factor = _context(catalogue, query, include_own_country)
+    """The rows (ascending) that the second stage scores in full: `k` per list at most."""
+    context = _context(catalogue, query, include_own_country)
+    vector, floor = query.text.vectors[0], text.embedding_floor
     weight = query.weights.get("text", 0.0)
-    rough = sketch.scores(query.text.vectors[0], text.embedding_floor, weight)
-    rough += context
-    rough *= factor
-    picked, likely = [], []
+    rough = sketch.scores(vector, floor, weight)
+    rough += context  # the capacity demotion waits for the pool: it only lowers scores
+    demotion = np.where(query.exhausted, CAPACITY_DEMOTION, 1.0)
+    picked = []
     for rows in catalogue.kind_rows:
         pool = top_rows(rough, rows, POOL * k)
-        semantic = text.semantic_scores([query.need.text], query.text.vectors, pool)[0]
-        closer = (weight * semantic + context[pool]) * factor[pool]
+        closer = sketch.scores(vector, floor, weight, pool) + context[pool]
+        closer *= demotion[catalogue.provider[pool]]
         picked.append(pool[top_rows(closer, np.arange(len(pool)), k)])
-        ranked = pool[np.argsort(-closer)]
-        places = listed_providers(catalogue, ranked, LIKELY * top, per_country)
-        likely.extend(catalogue.provider[ranked[places]].tolist())
-    offers = catalogue.providers.offers
-    picked.append(np.array([r for p in set(likely) for r in offers[p]], dtype=np.int64))
-    return np.unique(np.concatenate(picked))
+    return np.sort(np.concatenate(picked))
 
 
-def _context(
-    catalogue: Catalogue, query: Query, include_own_country: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per offer row, as float32: the weighted sum of every signal but text plus reciprocity
-    (-inf where the offer may not be listed), and the capacity demotion factor."""
+def _context(catalogue: Catalogue, query: Query, include_own_country: bool) -> np.ndarray:
+    """Per offer row, as float32: the weighted sum of every signal but text, plus reciprocity;
+    -inf where the offer may not be listed."""
     providers, weights = catalogue.providers, query.weights
     per_code: dict[str, np.ndarray] = {"provider": np.zeros(len(providers.rows))}
     for name, (table, codes) in query.tables.items():
@@ -133,11 +142,11 @@ def _context(
     if not include_own_country:
         own = catalogue.country_rows.position(query.need.country)
         per_code["provider"][providers.country == own] = -np.inf
-    if query.need.requester_id in providers.rows:
-        per_code["provider"][providers.rows.row(query.need.requester_id)] = -np.inf
-    context = np.zeros(len(catalogue), dtype=np.float32)
+    requester = query.need.requester_id
+    if requester is not None and requester in providers.rows:
+        per_code["provider"][providers.rows.row(requester)] = -np.inf
+    context = per_code.pop("provider").astype(np.float32)[catalogue.provider]
     for codes, table in per_code.items():
         context += table.astype(np.float32)[catalogue.codes(codes)]
     context[catalogue.dead_rows] = -np.inf
-    demotion = np.where(query.exhausted, CAPACITY_DEMOTION, 1.0).astype(np.float32)
-    return context, demotion[catalogue.provider]
+    return context

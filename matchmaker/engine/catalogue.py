@@ -31,7 +31,7 @@ class Catalogue:
     providers : mapping of int to Provider
         The organisations that may offer; more can be added to ``providers``.
     countries : mapping of str to CountryInfo
-        What is known of each country; a provider's country missing here matches nothing.
+        What is known of each country; a country missing here has neutral facts.
     theme_pillars : mapping of str to str
         The taxonomy: each theme code's pillar. Other theme codes are ignored.
     history : sequence of PastExchange
@@ -54,7 +54,7 @@ class Catalogue:
         self.theme_pillars = dict(theme_pillars)
         n_themes, n_pillars = len(self.theme_rows), len(self.pillar_rows)
         self.offers: list[Offer | None] = []
-        self.offer_rows = RowIndex([])
+        self.offer_rows: RowIndex[int] = RowIndex([])
         self._codes = {  # numpy's own index type, which fancy indexing need not convert
             name: GrowingArray(np.zeros(0, dtype=np.intp))
             for name in ("provider", "country", "theme_set", "language_set")
@@ -62,13 +62,13 @@ class Catalogue:
         self._live = GrowingArray(np.zeros(0, dtype=bool))
         self.dead_rows: list[int] = []
         self._kind_rows = (GrowingArray(np.zeros(0, np.intp)), GrowingArray(np.zeros(0, np.intp)))
-        self.country_rows = RowIndex([])
+        self.country_rows: RowIndex[str] = RowIndex([])
         self._country_facts: list[tuple[str, str, int, bool]] = []
-        self.theme_sets = RowIndex([])
+        self.theme_sets: RowIndex[tuple[int, ...]] = RowIndex([])
         self._set_themes = GrowingArray(np.zeros((0, n_themes), dtype=bool))
         self._set_pillars = GrowingArray(np.zeros((0, n_pillars), dtype=bool))
-        self.language_rows = RowIndex([])
-        self.language_sets = RowIndex([])
+        self.language_rows: RowIndex[str] = RowIndex([])
+        self.language_sets: RowIndex[tuple[str, ...]] = RowIndex([])
         self._set_masks = GrowingArray(np.zeros(0, dtype=np.int64))
         self.providers = ProviderTable(self.theme_rows)
         self.providers.add(providers.values(), load or {}, self.country_code)
@@ -98,6 +98,13 @@ class Catalogue:
     def live(self) -> np.ndarray:
         """Per offer row: False once the offer is removed."""
         return self._live.array
+
+    def live_offer(self, row: int) -> Offer:
+        """The offer of a row known to be live, as the rows a ranking returns are."""
+        offer = self.offers[row]
+        if offer is None:
+            raise LookupError(f"offer row {row} was removed")
+        return offer
 
     def add_providers(self, providers: Iterable[Provider]) -> None:
         """Index organisations not yet known, with no exchanges yet this period."""
@@ -134,7 +141,7 @@ class Catalogue:
         if unknown:
             raise ValueError(f"offers of unknown providers: {sorted(unknown)[:5]}")
         start = len(self.offers)
-        codes = {name: [] for name in self._codes}
+        codes: dict[str, list[int]] = {name: [] for name in self._codes}
         for offer in offers:
             provider = self.providers.records[offer.provider_id]
             row = self.offer_rows.add(offer.id)

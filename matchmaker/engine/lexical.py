@@ -3,15 +3,17 @@ once and then grown offer by offer."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from matchmaker.engine.buffers import GrowingRows
+from matchmaker.engine.tfidf import FrozenTfidf
+
+if TYPE_CHECKING:  # imported where used: scikit-learn takes seconds to import
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 def check_texts(texts: Sequence[str], name: str) -> list[str]:
@@ -21,30 +23,15 @@ def check_texts(texts: Sequence[str], name: str) -> list[str]:
     return list(texts)
 
 
-def _tfidf_rows(
-    vectorizer: TfidfVectorizer, analyze: Callable[[str], list[str]], texts: list[str]
-) -> sp.csr_matrix:
-    """``vectorizer.transform(texts)``, step for step, without the input validation that costs
-    several milliseconds a call (more than reading a query)."""
-    vocabulary = vectorizer.vocabulary_
-    indptr, indices, counts = [0], [], []
-    for text in texts:
-        found = Counter(map(vocabulary.get, analyze(text)))
-        found.pop(None, None)  # terms not in the vocabulary
-        columns = sorted(found)
-        indices.extend(columns)
-        counts.extend(found[c] for c in columns)
-        indptr.append(len(indices))
-    matrix = sp.csr_matrix(
-        (np.array(counts, dtype=vectorizer.dtype), np.array(indices), np.array(indptr)),
-        shape=(len(texts), len(vocabulary)),
+def make_vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The word and character models, unfitted; scikit-learn is imported only to fit."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    common = {"sublinear_tf": True, "strip_accents": "unicode", "dtype": np.float32}
+    return (
+        TfidfVectorizer(ngram_range=(1, 2), **common),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common),
     )
-    if vectorizer.sublinear_tf:
-        np.log(matrix.data, matrix.data)
-        matrix.data += 1.0
-    matrix.data *= vectorizer.idf_[matrix.indices]
-    inplace_csr_row_normalize_l2(matrix)
-    return matrix
 
 
 class LexicalIndex:
@@ -52,11 +39,12 @@ class LexicalIndex:
 
     Both models use sublinear term frequency and strip accents. ``add`` reads new documents
     with the fitted vocabulary and IDF weights, in time proportional to them: a word that no
-    fitted document had counts only from the next ``fit``.
+    fitted document had counts only from the next ``fit``. scikit-learn fits the models, which
+    are then kept frozen (``FrozenTfidf``), so that a saved index reads without it.
 
     Attributes
     ----------
-    word_vectorizer_, char_vectorizer_ : TfidfVectorizer
+    word_tfidf_, char_tfidf_ : FrozenTfidf
         The models fitted on the documents.
     word_rows_, char_rows_ : sparse matrix of shape (n_documents, n_terms)
         The documents' L2-normalised TF-IDF rows, in ``fit`` then ``add`` order.
@@ -64,22 +52,19 @@ class LexicalIndex:
 
     def fit(self, documents: list[str]) -> LexicalIndex:
         """Learn both vocabularies on the documents and keep their rows."""
-        common = {"sublinear_tf": True, "strip_accents": "unicode", "dtype": np.float32}
-        self.word_vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), **common)
-        self.char_vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common)
-        matrices = []
-        for vectorizer in (self.word_vectorizer_, self.char_vectorizer_):
-            matrix = vectorizer.fit_transform(documents)
-            matrix.sort_indices()  # as transform sorts them, so that sums run in one order
-            matrices.append(matrix)
-        self._rows = (GrowingRows(matrices[0]), GrowingRows(matrices[1]))
-        self._analyzers = (
-            self.word_vectorizer_.build_analyzer(),
-            self.char_vectorizer_.build_analyzer(),
-        )
+        vectorizers = make_vectorizers()
+        self._rows = tuple(self._fitted_rows(vectorizer, documents) for vectorizer in vectorizers)
+        self.word_tfidf_, self.char_tfidf_ = (FrozenTfidf.of(v) for v in vectorizers)
         self._terms: np.ndarray | None = None  # the word vocabulary, listed on first use
         self._publish()
         return self
+
+    @staticmethod
+    def _fitted_rows(vectorizer: TfidfVectorizer, documents: list[str]) -> GrowingRows:
+        """Fit a model and keep its rows (the model's own matrix is freed at once)."""
+        matrix = vectorizer.fit_transform(documents)
+        matrix.sort_indices()  # as transform sorts them, so that sums run in one order
+        return GrowingRows(matrix)
 
     def add(self, documents: list[str]) -> None:
         """Append the documents' rows, read with the fitted vocabulary."""
@@ -93,8 +78,8 @@ class LexicalIndex:
     def read(self, texts: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """The texts' word and character TF-IDF rows."""
         return (
-            _tfidf_rows(self.word_vectorizer_, self._analyzers[0], texts),
-            _tfidf_rows(self.char_vectorizer_, self._analyzers[1], texts),
+            self.word_tfidf_.transform(texts),
+            self.char_tfidf_.transform(texts),
         )
 
     def scores(
@@ -119,29 +104,31 @@ class LexicalIndex:
         `read` gives it), highest IDF first, skipping those under 4 characters or inside one
         already chosen."""
         if self._terms is None:
-            self._terms = self.word_vectorizer_.get_feature_names_out()
-        wanted = np.zeros(len(self._terms), dtype=bool)
+            self._terms = self.word_tfidf_.feature_names()
+        names = self._terms
+        wanted = np.zeros(len(names), dtype=bool)
         wanted[query.indices] = True
         indices, indptr, idf = (
             self.word_rows_.indices,
             self.word_rows_.indptr,
-            self.word_vectorizer_.idf_,
+            self.word_tfidf_.idf_,
         )
         found = []
         for row in rows:
             columns = indices[indptr[row] : indptr[row + 1]]
             shared = columns[wanted[columns]]
-            found.append(self._distinctive(shared[np.lexsort((shared, -idf[shared]))], limit))
+            found.append(_distinctive(names, shared[np.lexsort((shared, -idf[shared]))], limit))
         return found
 
-    def _distinctive(self, columns: np.ndarray, limit: int) -> list[str]:
-        """The first terms, in this order, of 4 characters or more and in no term before."""
-        terms: list[str] = []
-        for column in columns.tolist():
-            term = str(self._terms[column])
-            if len(term) < 4 or any(term in chosen for chosen in terms):
-                continue
-            terms.append(term)
-            if len(terms) == limit:
-                break
-        return terms
+
+def _distinctive(names: np.ndarray, columns: np.ndarray, limit: int) -> list[str]:
+    """The first terms, in this order, of 4 characters or more and in no term before."""
+    terms: list[str] = []
+    for column in columns.tolist():
+        term = str(names[column])
+        if len(term) < 4 or any(term in chosen for chosen in terms):
+            continue
+        terms.append(term)
+        if len(terms) == limit:
+            break
+    return terms

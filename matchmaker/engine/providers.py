@@ -31,10 +31,10 @@ class ProviderTable:
         Each provider row's live offer rows.
     """
 
-    def __init__(self, theme_rows: RowIndex) -> None:
+    def __init__(self, theme_rows: RowIndex[str]) -> None:
         self.theme_rows = theme_rows
         self.records: dict[int, Provider] = {}
-        self.rows = RowIndex([])
+        self.rows: RowIndex[int] = RowIndex([])
         self.offers: dict[int, list[int]] = {}
         width = len(theme_rows)
         self._country = GrowingArray(np.zeros(0, dtype=np.intp))

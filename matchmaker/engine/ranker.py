@@ -13,9 +13,10 @@ The index grows and shrinks offer by offer (``add_offers``, ``remove_offers``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -41,6 +42,12 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "context": 0.08,
     "language": 0.07,
 }
+
+
+class Tagger(Protocol):
+    """What a matcher asks of a theme tagger: ``ThemeTagger`` is one, a test may pass another."""
+
+    def infer(self, text: str) -> list[tuple[str, float, list[str]]]: ...
 
 
 @cache
@@ -71,23 +78,24 @@ class Matcher:
         The text signal (with its encoder); a default one is made in ``fit``.
     theme_pillars : mapping of str to str
         The taxonomy: each theme code's pillar.
-    tagger : ThemeTagger, optional
-        A fitted tagger, to infer the themes of a need that has none.
-    candidates : int or None, default=1000
-        Offers scored in full per list (peers, facilitators) when the index holds more; None
-        scores every offer. At 100,000 offers, 1000 find over 95 % of the providers that
-        scoring every offer lists (``benchmarks/ranking.py`` measures it).
-    sketch_dimensions : int, default=128
-        Principal axes of the embeddings that the first stage compares (see ``Sketch``).
+    tagger : Tagger, optional
+        A fitted tagger (a ``ThemeTagger``), to infer the themes of a need that has none.
+    candidates : int or None, default=250
+        Offers scored in full per list (peers, facilitators) when a list could hold more;
+        None scores every offer. On the synthetic 100,000 offers of ``benchmarks/ranking.py``,
+        250 list 98 % of the providers that scoring every offer lists, 500 over 99 %.
+    sketch_dimensions : int, default=32
+        Principal axes of the embeddings that the first stage reads for every offer (see
+        ``Sketch``).
     """
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     per_country: int = 2
     text: TextRelevance | None = None
     theme_pillars: Mapping[str, str] = field(default_factory=dict)
-    tagger: object | None = None  # a fitted ThemeTagger, to infer themes of untagged needs
-    candidates: int | None = 1000
-    sketch_dimensions: int = 128
+    tagger: Tagger | None = None
+    candidates: int | None = 250
+    sketch_dimensions: int = 32
 
     def fit(
         self,
@@ -106,7 +114,8 @@ class Matcher:
         self.text_ = self.text if self.text is not None else TextRelevance()
         self.text_.fit([o.text for o in offers], [o.language for o in offers], embeddings)
         self.sketch_: Sketch | None = None
-        self._refresh_sketch()
+        if self._two_stages():
+            self._sketch()  # now, rather than at the first need
         return self
 
     def add_offers(
@@ -119,7 +128,8 @@ class Matcher:
 
         An edited offer is removed, then added again. The text is read with the vocabulary and
         IDF weights of the last ``fit``: words that no indexed offer had count from the next
-        full fit, which a periodic rebuild provides.
+        full fit, which a periodic rebuild provides. The text signal (``text``) grows with
+        the index. Updates must not run while another thread ranks with this matcher.
 
         Parameters
         ----------
@@ -140,19 +150,29 @@ class Matcher:
         self.text_.add([o.text for o in offers], [o.language for o in offers], vectors)
         if self.sketch_ is not None:
             self.sketch_.add(vectors)
-        self._refresh_sketch()
+        elif self._two_stages():
+            self._sketch()
         return self
+
+    def indexed(self, offer_ids: Iterable[int]) -> list[int]:
+        """Those of the offers that the index holds (and that were not removed since)."""
+        return [i for i in offer_ids if i in self.catalogue_.offer_rows]
 
     def remove_offers(self, offer_ids: Sequence[int]) -> Matcher:
         """Withdraw offers: they are never ranked again and their capacity is released."""
         self.catalogue_.remove(offer_ids)
         return self
 
-    def _refresh_sketch(self) -> None:
-        """Fit the first stage's sketch once the index holds more offers than it would pick."""
-        large = self.candidates is not None and len(self.catalogue_) > self.candidates
-        if self.sketch_ is None and large:
+    def _two_stages(self) -> bool:
+        """Whether a list could hold more offers than the first stage would pick."""
+        kinds = self.catalogue_.kind_rows
+        return self.candidates is not None and any(len(r) > self.candidates for r in kinds)
+
+    def _sketch(self) -> Sketch:
+        """The first stage's sketch, fitted once, then grown by ``add_offers``."""
+        if self.sketch_ is None:
             self.sketch_ = Sketch(self.sketch_dimensions).fit(self.text_.doc_embeddings_)
+        return self.sketch_
 
     def rank(
         self,
@@ -190,7 +210,7 @@ class Matcher:
                 [need.text], [need.language], None if embedding is None else np.array([embedding])
             ),
         )
-        rows = self._candidate_rows(query, include_own_country, top)
+        rows = self._candidate_rows(query, include_own_country)
         if rows is None:  # one stage: every offer, the text signal computed for all at once
             scored = self._score(query, np.flatnonzero(catalogue.live), whole=True)
         else:
@@ -237,24 +257,13 @@ class Matcher:
             raise ValueError("weights must have a positive sum")
         return {name: max(w, 0.0) / total for name, w in self.weights.items()}
 
-    def _candidate_rows(
-        self, query: Query, include_own_country: bool, top: int
-    ) -> np.ndarray | None:
-        """The first stage's picks (ascending), or None when no list has more offers than it
-        would pick."""
-        kinds = self.catalogue_.kind_rows
-        if self.candidates is None or all(len(rows) <= self.candidates for rows in kinds):
+    def _candidate_rows(self, query: Query, include_own_country: bool) -> np.ndarray | None:
+        """The first stage's picks (ascending), or None when it has nothing to leave out."""
+        k = self.candidates
+        if k is None or not self._two_stages():
             return None
-        self._refresh_sketch()
         return candidate_rows(
-            self.catalogue_,
-            self.sketch_,  # type: ignore[arg-type]
-            self.text_,
-            query,
-            include_own_country,
-            self.candidates,
-            top,
-            self.per_country,
+            self.catalogue_, self._sketch(), self.text_, query, include_own_country, k
         )
 
     def _score(self, query: Query, rows: np.ndarray, *, whole: bool = False) -> Scored:

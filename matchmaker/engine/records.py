@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -85,3 +86,17 @@ class Match:
     offers: tuple[OfferMatch, ...]
     triangular: bool
     explanation: dict[str, object] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    """A theme of the taxonomy as plain data, so that the engine needs neither files nor database.
+
+    ``keywords`` maps a language code to phrases; ``names`` (language code to name) are
+    matched as extra phrases.
+    """
+
+    code: str
+    pillar: str
+    keywords: Mapping[str, Sequence[str]]
+    names: Mapping[str, str] = field(default_factory=dict)

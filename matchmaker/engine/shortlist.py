@@ -40,6 +40,7 @@ class Scored:
     exhausted: np.ndarray
 
     def merge(self, other: Scored) -> Scored:
+        """Both sets of rows, ascending again, so that ties keep ranking by row."""
         order = np.argsort(np.concatenate([self.rows, other.rows]), kind="stable")
         return Scored(
             np.concatenate([self.rows, other.rows])[order],
@@ -50,7 +51,7 @@ class Scored:
         )
 
 
-def listed_providers(
+def _listed_providers(
     catalogue: Catalogue, rows: np.ndarray, top: int, per_country: int
 ) -> np.ndarray:
     """The first `top` providers of offer rows ranked best first, at most `per_country` of a
@@ -86,7 +87,7 @@ def select(
     best: dict[int, list[int]] = {
         provider: []
         for provider in providers[
-            listed_providers(catalogue, scored.rows[order], top, per_country)
+            _listed_providers(catalogue, scored.rows[order], top, per_country)
         ].tolist()
     }
     kept = np.isin(providers, list(best))
@@ -106,7 +107,7 @@ def match(
 ) -> Match:
     """One listed provider: its best offers and the signals that explain its score."""
     at = positions[0]
-    offers = [catalogue.offers[int(scored.rows[p])] for p in positions]
+    offers = [catalogue.live_offer(int(scored.rows[p])) for p in positions]
     offer = offers[0]
     provider = catalogue.providers.records[offer.provider_id]
     contributions = {

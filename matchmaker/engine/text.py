@@ -15,13 +15,19 @@ from matchmaker.engine.language import detect_languages
 from matchmaker.engine.lexical import LexicalIndex, check_texts
 
 
-def _check_embeddings(embeddings: np.ndarray, n_texts: int) -> np.ndarray:
-    """Accept stored embeddings of the right shape, L2-normalised as the encoder's are."""
+def _embedding_matrix(embeddings: np.ndarray, n_texts: int) -> np.ndarray:
+    """Stored embeddings as float32, refused unless one row per text."""
     matrix = np.asarray(embeddings, dtype=np.float32)
     if matrix.ndim != 2 or matrix.shape[0] != n_texts:
         raise ValueError(f"embeddings of shape {matrix.shape} for {n_texts} texts")
+    return matrix
+
+
+def _normalised(matrix: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Rows L2-normalised as the encoder's are (into `out` if given); zero rows stay zero."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+    norms[norms == 0] = 1.0
+    return np.divide(matrix, norms, out=out)
 
 
 class TextRelevance:
@@ -43,6 +49,11 @@ class TextRelevance:
     Portuguese share, hence the lower weight. Languages are given or detected; a pair with an
     unknown language counts as cross-language. ``benchmarks/text_signal.py`` measures the
     choice.
+
+    Documents can be appended with ``add`` in time proportional to their own size: they are
+    read with the fitted vocabulary and IDF weights, so words first seen in them count only
+    from the next ``fit``, which a periodic full rebuild of the index provides. ``score``
+    can score a subset of the documents (``rows``), as the ranker's second stage does.
 
     Parameters
     ----------
@@ -66,10 +77,6 @@ class TextRelevance:
         The offers' L2-normalised embeddings, computed once in ``fit`` or given to it.
     doc_languages_ : list of str or None
         The offers' language codes, given or detected.
-
-    Documents can be appended with ``add`` in time proportional to their own size: they are
-    read with the fitted vocabulary and IDF weights, so words first seen in them count only
-    from the next ``fit``, which a periodic full rebuild of the index provides.
     """
 
     def __init__(
@@ -111,9 +118,15 @@ class TextRelevance:
         if not documents:
             raise ValueError("documents is empty")
         self.encoder_ = self.encoder if self.encoder is not None else UniversalSentenceEncoder()
-        self._embeddings = GrowingArray(self._document_vectors(documents, embeddings))
-        self.lexical_ = LexicalIndex().fit(documents)
-        self._language_rows = RowIndex([])
+        if embeddings is None:
+            self._embeddings = GrowingArray(self.encoder_.encode(documents))
+            self.lexical_ = LexicalIndex().fit(documents)
+        else:  # checked first, copied after the TF-IDF fit and its transient memory
+            matrix = _embedding_matrix(embeddings, len(documents))
+            self.lexical_ = LexicalIndex().fit(documents)
+            self._embeddings = GrowingArray(np.zeros((0, matrix.shape[1]), dtype=np.float32))
+            _normalised(matrix, out=self._embeddings.extend(len(documents)))
+        self._language_rows: RowIndex[str] = RowIndex([])
         self._doc_language_codes = GrowingArray(np.zeros(0, dtype=np.int32))
         self.doc_languages_: list[str | None] = []
         self._append_languages(detect_languages(documents, languages))
@@ -145,16 +158,12 @@ class TextRelevance:
         documents = check_texts(documents, "documents")
         if not documents:
             return self
-        self._embeddings.append(self._document_vectors(documents, embeddings))
+        vectors = self.embed(documents, embeddings)  # checked before anything changes
+        self._embeddings.append(vectors)
         self.lexical_.add(documents)
         self._append_languages(detect_languages(documents, languages))
         self.doc_embeddings_ = self._embeddings.array
         return self
-
-    def _document_vectors(self, documents: list[str], embeddings: np.ndarray | None) -> np.ndarray:
-        if embeddings is None:
-            return self.encoder_.encode(documents)
-        return _check_embeddings(embeddings, len(documents))
 
     def _append_languages(self, languages: list[str | None]) -> None:
         self.doc_languages_.extend(languages)
@@ -166,7 +175,10 @@ class TextRelevance:
         queries = check_texts(queries, "queries")
         if embeddings is None:
             return self.encoder_.encode(queries)
-        return _check_embeddings(embeddings, len(queries))
+        matrix = _embedding_matrix(embeddings, len(queries))
+        if matrix.shape[1] != self.doc_embeddings_.shape[1]:
+            raise ValueError(f"embeddings of {matrix.shape[1]} dimensions, not the offers' ones")
+        return _normalised(matrix)
 
     def read(
         self,

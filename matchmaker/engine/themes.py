@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
+from matchmaker.engine.records import ThemeSpec
 
 _WORD = re.compile(r"[^\W_]+")
 _ACCENTS = re.compile(r"[\u0300-\u036f]")  # the combining marks NFKD splits off Latin letters
@@ -18,20 +16,6 @@ _LETTERS = str.maketrans({"\u02bc": " ", "œ": "oe", "æ": "ae"})
 _SPELLINGS = {"labor": "labour", "program": "programme", "center": "centre"}
 _AMERICAN_Z = re.compile(r"(?<=\w{3})iz(?=(?:e|ed|er|ing|ation)$)")
 _NUMBER_SIGNS = frozenset({"n", "no", "o", "num", "nr"})
-
-
-@dataclass(frozen=True)
-class ThemeSpec:
-    """A theme of the taxonomy as plain data, so that the engine needs neither files nor database.
-
-    ``keywords`` maps a language code to phrases; ``names`` (language code to name) are
-    matched as extra phrases.
-    """
-
-    code: str
-    pillar: str
-    keywords: Mapping[str, Sequence[str]]
-    names: Mapping[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=65536)
@@ -55,6 +39,11 @@ def _tokens(text: str) -> list[str]:
     return words
 
 
+class NotFittedError(ValueError, AttributeError):
+    """A tagger used before ``fit``: scikit-learn's exception of that name, without importing
+    scikit-learn (seconds) into every process that loads a saved index."""
+
+
 def _phrases(spec: ThemeSpec) -> Iterator[str]:
     """A theme's keywords, then its names; a lone string would be read as letters."""
     for phrases in spec.keywords.values():
@@ -64,8 +53,12 @@ def _phrases(spec: ThemeSpec) -> Iterator[str]:
     yield from spec.names.values()
 
 
-class ThemeTagger(BaseEstimator):
+class ThemeTagger:
     """Find the themes of a free text in English, French, Spanish or Portuguese by their phrases.
+
+    It follows scikit-learn's conventions (parameters set in ``__init__``, ``fit`` returning
+    the tagger, learnt attributes ending in ``_``) without deriving from its ``BaseEstimator``,
+    so that unpickling a tagger does not import scikit-learn.
 
     Text and phrases are reduced to words the same way: case folded, accents stripped (NFKD),
     apostrophes, hyphens and other punctuation read as spaces, a final plural ``s`` dropped,
@@ -160,7 +153,8 @@ class ThemeTagger(BaseEstimator):
             taxonomy, in the order of the text), for at most ``max_themes`` themes whose
             confidence reaches ``min_score``.
         """
-        check_is_fitted(self, "phrases_")
+        if not hasattr(self, "phrases_"):
+            raise NotFittedError("this ThemeTagger is not fitted yet: call fit first")
         if not isinstance(text, str):
             raise TypeError(f"text must be a string, got {type(text).__name__}")
         words = _tokens(text)

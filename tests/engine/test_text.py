@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from matchmaker.engine import TextRelevance, text_scores
+from matchmaker.engine.lexical import make_vectorizers
 
 FIXTURE = yaml.safe_load((Path(__file__).parent / "text_fixture.yaml").read_text("utf-8"))
 KEYS = list(FIXTURE["offers"])
@@ -97,10 +98,10 @@ def test_documents_added_later_are_read_as_the_fitted_vectorizers_read_them(
         .add(ENGLISH_OFFERS[5:], embeddings=vectors[5:])
     )
     lexical = grown.lexical_
-    for rows, vectorizer in (
-        (lexical.word_rows_, lexical.word_vectorizer_),
-        (lexical.char_rows_, lexical.char_vectorizer_),
+    for rows, vectorizer in zip(
+        (lexical.word_rows_, lexical.char_rows_), make_vectorizers(), strict=True
     ):
+        vectorizer.fit(ENGLISH_OFFERS[:5])
         assert (rows[5:] != vectorizer.transform(ENGLISH_OFFERS[5:])).nnz == 0
     np.testing.assert_allclose(grown.doc_embeddings_, vectors, atol=1e-6)
     assert grown.score([query("fr", "osh")]).shape == (1, len(KEYS))

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sklearn.exceptions import NotFittedError
 
-from matchmaker.engine.themes import ThemeSpec, ThemeTagger
+from matchmaker.engine.themes import NotFittedError, ThemeSpec, ThemeTagger
 
 THEMES_FILE = Path(__file__).parents[2] / "data" / "themes.yaml"
 

@@ -1,0 +1,106 @@
+"""A fitted TF-IDF model reduced to its vocabulary and weights, so that a saved index reads
+queries with numpy and SciPy alone (scikit-learn, which fitted it, takes seconds to import)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from matchmaker.engine.analyzers import analyzer_for
+
+if TYPE_CHECKING:  # only to freeze a fitted one: scikit-learn takes seconds to import
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+
+def normalise_rows(matrix: sp.csr_matrix) -> None:
+    """L2-normalise the rows in place exactly as scikit-learn's ``normalize`` does, bit for
+    bit: squares in the data's precision, summed in order in double precision, each value
+    divided in double precision; empty rows stay empty."""
+    data, indptr = matrix.data, matrix.indptr.tolist()
+    for start, end in zip(indptr[:-1], indptr[1:], strict=True):
+        if end == start:
+            continue
+        row = data[start:end]
+        total = float(np.cumsum(row * row, dtype=np.float64)[-1])  # cumsum adds in order
+        if total:
+            row[...] = row.astype(np.float64) / math.sqrt(total)
+
+
+@dataclass
+class FrozenTfidf:
+    """What ``TfidfVectorizer.transform`` needs of a fitted vectorizer, for its settings:
+    l2 norm, IDF weights, and sublinear term frequency or not.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        The column of each term.
+    idf_ : ndarray of shape (n_terms,)
+        The terms' inverse document frequencies.
+    analyze : callable
+        The text's terms, as the vectorizer's analyzer gives them.
+    sublinear_tf : bool
+        Whether term counts ``c`` weigh ``1 + log(c)``.
+    dtype : numpy dtype
+        Of the rows read.
+    """
+
+    vocabulary_: dict[str, int]
+    idf_: np.ndarray
+    analyze: Callable[[str], list[str]]
+    sublinear_tf: bool
+    dtype: np.dtype
+
+    @classmethod
+    def of(cls, vectorizer: TfidfVectorizer) -> FrozenTfidf:
+        """Freeze a fitted ``TfidfVectorizer`` that uses the l2 norm and IDF weights."""
+        if vectorizer.norm != "l2" or not vectorizer.use_idf:
+            raise ValueError("only l2-normalised TF-IDF vectorizers can be frozen")
+        return cls(
+            vocabulary_=dict(vectorizer.vocabulary_),
+            idf_=np.asarray(vectorizer.idf_),
+            analyze=analyzer_for(vectorizer),
+            sublinear_tf=vectorizer.sublinear_tf,
+            dtype=np.dtype(vectorizer.dtype),
+        )
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        """The texts' TF-IDF rows, equal to the fitted vectorizer's ``transform(texts)``;
+        terms out of the vocabulary are ignored."""
+        vocabulary = self.vocabulary_
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        for text in texts:
+            found = Counter(vocabulary[term] for term in self.analyze(text) if term in vocabulary)
+            columns = sorted(found)
+            indices.extend(columns)
+            counts.extend(found[c] for c in columns)
+            indptr.append(len(indices))
+        matrix = sp.csr_matrix(
+            (
+                np.array(counts, dtype=self.dtype),
+                np.array(indices, dtype=np.int32),
+                np.array(indptr, dtype=np.int32),
+            ),
+            shape=(len(texts), len(vocabulary)),
+        )
+        if self.sublinear_tf:
+            np.log(matrix.data, matrix.data)
+            matrix.data += 1.0
+        matrix.data *= self.idf_[matrix.indices]
+        normalise_rows(matrix)
+        return matrix
+
+    def feature_names(self) -> np.ndarray:
+        """The terms in column order, as ``get_feature_names_out`` lists them."""
+        terms = np.empty(len(self.vocabulary_), dtype=object)
+        for term, column in self.vocabulary_.items():
+            terms[column] = term
+        return terms
