@@ -4,17 +4,21 @@ the actions this user may take, evaluations, the coordinator inbox and notificat
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from matchmaker import access
 from matchmaker.errors import DomainError
 from matchmaker.exchanges import evaluations, inbox, services
+from matchmaker.exchanges.contacts import visible_contacts
 from matchmaker.exchanges.evaluations import PRINCIPLES
-from matchmaker.exchanges.notifications import unread_count
+from matchmaker.exchanges.notifications import notification_text, unread_count
 from matchmaker.exchanges.workflow import BY_ACTION
 from matchmaker.extensions import db
 from matchmaker.knowledge.vocabulary import FACILITATOR_ROLES, MODALITIES
+from matchmaker.labels import label
 from matchmaker.profiles.catalogue import NEEDS, get_visible
 from matchmaker.profiles.choices import ILO_REGION_LABELS, theme_choices
 from matchmaker.web import commit, current_actor, refuse
@@ -77,7 +81,9 @@ def new():
             refuse(error)
             errors = error.fields
         else:
-            flash("Exchange saved as a draft. Propose it to the providers when ready.", "success")
+            flash(
+                _("Exchange saved as a draft. Propose it to the providers when ready."), "success"
+            )
             return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
     chosen = [int(i) for i in data.get("provider_organisation_ids") or [] if str(i).isdigit()]
     providers = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(chosen))))
@@ -92,7 +98,7 @@ def new():
     )
 
 
-@exchanges.get("/exchanges/<int:exchange_id>")
+@exchanges.get("/exchanges/<id:exchange_id>")
 @login_required
 def detail(exchange_id: int):
     actor = current_actor()
@@ -106,10 +112,11 @@ def detail(exchange_id: int):
         can_evaluate=exchange.state == "completed"
         and bool(services.parties(actor, exchange) - {services.Party.COORDINATOR}),
         principles=PRINCIPLES,
+        contacts=visible_contacts(actor, exchange),
     )
 
 
-@exchanges.post("/exchanges/<int:exchange_id>/transitions")
+@exchanges.post("/exchanges/<id:exchange_id>/transitions")
 @login_required
 def transition(exchange_id: int):
     action = request.form.get("action", "")
@@ -126,11 +133,11 @@ def transition(exchange_id: int):
     except DomainError as error:
         refuse(error)
     else:
-        flash(f"Done: the exchange is now {exchange.state.replace('_', ' ')}.", "success")
+        flash(_("Done: the exchange is now %(state)s.", state=label(exchange.state)), "success")
     return redirect(url_for("exchanges.detail", exchange_id=exchange_id))
 
 
-@exchanges.post("/exchanges/<int:exchange_id>/evaluations")
+@exchanges.post("/exchanges/<id:exchange_id>/evaluations")
 @login_required
 def evaluate(exchange_id: int):
     form = request.form
@@ -149,7 +156,7 @@ def evaluate(exchange_id: int):
             raise
         flash(error.message + "".join(f" {k}: {v}" for k, v in error.fields.items()), "error")
     else:
-        flash("Thank you: your evaluation is recorded.", "success")
+        flash(_("Thank you: your evaluation is recorded."), "success")
     return redirect(url_for("exchanges.detail", exchange_id=exchange_id))
 
 
@@ -188,10 +195,13 @@ def notifications():
     items = db.session.scalars(
         select(Notification)
         .where(Notification.user_id == actor.id)
+        .options(selectinload(Notification.event), selectinload(Notification.exchange))
         .order_by(Notification.id.desc())
         .limit(100)
     ).all()
-    return render_template("exchanges/notifications.html", items=items)
+    return render_template(
+        "exchanges/notifications.html", items=items, notification_text=notification_text
+    )
 
 
 @exchanges.app_context_processor

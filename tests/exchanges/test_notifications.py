@@ -102,3 +102,16 @@ def test_outbox_cli_in_development_logs_instead_of_sending(
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and "failed 0" in result.output
     assert "e-mail to" in caplog.text
+
+
+def test_notifications_read_in_the_readers_language(
+    client, sign_in, exchange_world, new_exchange, act
+):
+    exchange = new_exchange()
+    assert act(exchange["id"], "requester", "propose", exchange["version"]).status_code == 200
+    sign_in(exchange_world["people"]["kenya"])
+    french = client.get("/notifications", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    english = client.get("/notifications", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "is now proposed" in english
+    assert "is now proposed" not in french and "proposé" in french
+    assert "Chanda" in french  # the actor, as the audit trail names them
