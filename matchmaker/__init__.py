@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,13 +17,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, CLI."""
     from flask import Flask
 
-    from matchmaker import auth, cli, database, error_pages, extensions, web_security
+    from matchmaker import (
+        auth,
+        cli,
+        database,
+        error_pages,
+        extensions,
+        i18n,
+        logging_setup,
+        routing,
+        web_security,
+    )
     from matchmaker.api import api
     from matchmaker.coordination.views import coordination
     from matchmaker.exchanges.views import exchanges
     from matchmaker.health import health
     from matchmaker.matching.views import matching
     from matchmaker.profiles.views import profiles
+    from matchmaker.public.views import public
+    from matchmaker.rounds.views import rounds
 
     instance_path = Path(os.environ.get("MATCHMAKER_INSTANCE_PATH", PROJECT_ROOT / "instance"))
     app = Flask(
@@ -37,20 +48,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    logging.getLogger("matchmaker").setLevel(app.config["LOG_LEVEL"])
+    logging_setup.init_app(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    i18n.init_app(app)
     auth.init_login(app)
     database.init_engine_events(app)
     web_security.init_app(app)
+    routing.init_app(app)
 
     app.register_blueprint(auth.views.bp)
     app.register_blueprint(profiles)
+    app.register_blueprint(public)
     app.register_blueprint(coordination)
     app.register_blueprint(matching)
     app.register_blueprint(exchanges)
+    app.register_blueprint(rounds)
     app.register_blueprint(health)
     app.register_blueprint(api)
     error_pages.register(app)

@@ -7,6 +7,8 @@ organisations.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from matchmaker.errors import Forbidden, NotFound
 from models import Need, Offer, Organisation, User
 
@@ -47,22 +49,27 @@ def can_edit_entry(user: User | None, entry: Entry) -> bool:
 def require_view_organisation(user: User | None, organisation: Organisation | None) -> Organisation:
     """Hidden organisations answer 404, so their existence is not revealed."""
     if organisation is None or not can_view_organisation(user, organisation):
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return organisation
 
 
 def require_view_entry(user: User | None, entry: Entry | None, noun: str) -> Entry:
     if entry is None or not can_view_entry(user, entry):
-        raise NotFound(f"No such {noun}.")
+        raise NotFound(_("No such need.") if noun == "need" else _("No such offer."))
     return entry
 
 
 def require_edit_entry(user: User | None, entry: Entry, noun: str) -> None:
     if not can_edit_entry(user, entry):
-        raise Forbidden(f"Only members of {entry.organisation.name} can change this {noun}.")
+        message = (
+            _("Only members of %(organisation)s can change this need.")
+            if noun == "need"
+            else _("Only members of %(organisation)s can change this offer.")
+        )
+        raise Forbidden(message % {"organisation": entry.organisation.name})
 
 
 def require_staff(user: User | None) -> User:
     if user is None or not is_staff(user):
-        raise Forbidden("Only coordinators can do this.")
+        raise Forbidden(_("Only coordinators can do this."))
     return user

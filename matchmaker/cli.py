@@ -50,9 +50,9 @@ def init_command(demo: bool) -> None:
     if demo:
         click.echo(load_demo_world())
         db.session.commit()
-    from matchmaker.matching.service import refresh_embeddings
+    from matchmaker.matching.service import build_index
 
-    click.echo(f"Embeddings ready for {refresh_embeddings()} published offers.")
+    click.echo(f"Ranking index ready: {build_index()} published offers.")
     db.session.commit()
     created = ensure_role_accounts(generated_password)
     db.session.commit()
@@ -65,7 +65,7 @@ def init_command(demo: bool) -> None:
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 def run_command(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (a production WSGI server)."""
@@ -343,7 +343,8 @@ def assign_command(
     if round_id is not None and synthetic:
         raise click.UsageError("Give either --round or --synthetic, not both.")
     if round_id is not None:
-        raise click.UsageError("Matching rounds are not stored yet; use --synthetic.")
+        _assign_round(round_id, as_json)
+        return
     if not synthetic:
         raise click.UsageError("Give --round ID or --synthetic NEEDS PROVIDERS.")
     if per_need is None or capacity is None:
@@ -362,7 +363,123 @@ def assign_command(
         click.echo(f"{key}: {value}")
 
 
+@click.command("export")
+@click.argument("fmt", metavar="iati|csv|json", type=click.Choice(["iati", "csv", "json"]))
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write (replaced only once the export is complete).",
+)
+@click.option(
+    "--dataset",
+    type=click.Choice(["exchanges", "offers"]),
+    default="exchanges",
+    show_default=True,
+    help="Public exchanges or published offers (IATI: exchanges only).",
+)
+@with_appcontext
+def export_command(fmt: str, output: Path, dataset: str) -> None:
+    """Write the open data: IATI 2.03 activities, CSV or JSON, streamed to FILE."""
+    import os
+
+    from flask import current_app
+
+    from matchmaker.public.exports import export
+    from matchmaker.public.iati import ReportingOrg
+    from matchmaker.public.records import Filters
+
+    partial = output.with_name(f".{output.name}.partial")
+    # Links in the files point at MATCHMAKER_BASE_URL, as they would from a page.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        try:
+            chunks = export(
+                fmt,
+                dataset,
+                filters=Filters(),
+                reporting_org=ReportingOrg.from_config(current_app.config),
+            )
+            with partial.open("w", encoding="utf-8", newline="") as file:
+                for chunk in chunks:
+                    file.write(chunk)
+        except DomainError as error:
+            partial.unlink(missing_ok=True)
+            _fail(error)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    os.replace(partial, output)
+    click.echo(f"Wrote {output} ({output.stat().st_size} bytes).")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@with_appcontext
+def backup_command(path: Path, force: bool) -> None:
+    """Back the whole database up to PATH (SQLite online backup, or pg_dump's custom format)."""
+    from matchmaker.backup import backup
+
+    try:
+        backup(db.engine, path, force=force)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the whole database by the backup in PATH (stop the app's writers first)."""
+    from matchmaker.backup import restore
+
+    if not yes:
+        click.confirm(f"Replace every record in the database by the backup {path}?", abort=True)
+    db.session.remove()
+    try:
+        restore(db.engine, path)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Restored from {path}. Run `matchmaker init` if it comes from an older version.")
+
+
+@with_appcontext
+def _assign_round(round_id: int, as_json: bool) -> None:
+    """Solve a stored round (ranking its needs afresh) and store its slate, like its page, but
+    in the foreground, with its progress on stderr."""
+    from flask import current_app
+
+    from matchmaker.rounds import runner, solves
+    from matchmaker.rounds.services import load_round
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done * 10 // total != (done - 1) * 10 // total:
+            click.echo(f"ranked {done} of {total} needs", err=True)
+
+    try:
+        round_ = load_round(round_id)
+        solve_id = solves.start(None, round_, round_.version).id
+        db.session.commit()
+    except DomainError as error:
+        _fail(error)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    state = runner.run_solve(app, solve_id, on_progress=progress)
+    round_ = load_round(round_id)
+    if state != "solved":
+        solve = solves.progress(round_)["solve"]
+        raise click.ClickException(solve["message"] or f"The solve ended {state}.")
+    report = round_.statistics
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for key, value in report.items():
+        click.echo(f"{key}: {value}")
+
+
 COMMANDS = [
+    export_command,
     init_command,
     run_command,
     users_group,
@@ -372,6 +489,8 @@ COMMANDS = [
     outbox_group,
     evaluate_command,
     assign_command,
+    backup_command,
+    restore_command,
 ]
 
 

@@ -29,6 +29,19 @@ def _int(value: str) -> int:
         raise ConfigError(f"expected a whole number, got {value!r}") from exc
 
 
+def _positive(value: str) -> int:
+    number = _int(value)
+    if number < 1:
+        raise ConfigError(f"expected a whole number of at least 1, got {value!r}")
+    return number
+
+
+def _log_format(value: str) -> str:
+    if value.lower() not in ("plain", "json"):
+        raise ConfigError(f"expected plain or json, got {value!r}")
+    return value.lower()
+
+
 # name -> (default, parser, description); the README lists the same table.
 SETTINGS: dict[str, tuple[str | None, object, str]] = {
     "DATABASE_URL": (None, str, "SQLAlchemy URL; default: SQLite file instance/matchmaker.db"),
@@ -39,7 +52,10 @@ SETTINGS: dict[str, tuple[str | None, object, str]] = {
     "SQLITE_BUSY_TIMEOUT_MS": ("15000", _int, "how long SQLite writers wait for the lock"),
     "MAX_UPLOAD_BYTES": ("2097152", _int, "largest request body accepted (413 above)"),
     "API_TOKEN_DAYS": ("90", _int, "lifetime of API tokens"),
+    "SESSION_IDLE_MINUTES": ("30", _positive, "sign a session out after this long unused"),
+    "SESSION_MAX_HOURS": ("12", _positive, "sign a session out this long after sign-in"),
     "LOG_LEVEL": ("INFO", str, "logging level"),
+    "LOG_FORMAT": ("plain", _log_format, "plain lines, or json (one object per line)"),
     "BASE_URL": ("http://127.0.0.1:5000", str, "public address, for links in e-mails"),
     "SMTP_HOST": ("", str, "SMTP server; empty: e-mails are written to the log"),
     "SMTP_PORT": ("25", _int, "SMTP port"),
@@ -47,6 +63,9 @@ SETTINGS: dict[str, tuple[str | None, object, str]] = {
     "SMTP_PASSWORD": ("", str, "SMTP password (optional)"),
     "SMTP_STARTTLS": ("false", _flag, "upgrade the SMTP connection with STARTTLS"),
     "MAIL_FROM": ("matchmaker@localhost", str, "sender address of e-mails"),
+    "IATI_REPORTING_ORG_REF": ("XX-MATCHMAKER", str, "IATI identifier of the publisher"),
+    "IATI_REPORTING_ORG_NAME": ("Matchmaker", str, "name of the IATI reporting organisation"),
+    "IATI_REPORTING_ORG_TYPE": ("90", str, "IATI OrganisationType code of the publisher"),
 }
 
 
@@ -75,6 +94,7 @@ def read_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         "SESSION_COOKIE_SECURE": values["SESSION_COOKIE_SECURE"],
         "RATELIMIT_STORAGE_URI": values["RATELIMIT_STORAGE_URI"],
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},  # no values in logs or errors
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -36,6 +38,17 @@ def init_engine_events(app: Flask) -> None:
         token = g.pop("writes_token", None)
         if token is not None:
             writes_expected.reset(token)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Outside a request (a background job): the transactions begun inside take the write
+    lock at BEGIN on SQLite, like a POST's. End the current transaction before entering."""
+    token = writes_expected.set(True)
+    try:
+        yield
+    finally:
+        writes_expected.reset(token)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

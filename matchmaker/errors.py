@@ -29,6 +29,11 @@ class Invalid(DomainError):
     title = "Invalid input"
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    title = "Unsupported media type"
+
+
 class NotFound(DomainError):
     status = 404
     title = "Not found"

@@ -16,10 +16,13 @@ class _Server(BaseApplication):  # type: ignore[misc]
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> Any:
+    def load(self) -> Any:  # in each worker, after the fork
         from matchmaker import create_app
+        from matchmaker.matching.service import start_index
 
-        return create_app()
+        app = create_app()
+        start_index(app)
+        return app
 
 
 def serve(*, host: str, port: int, workers: int, threads: int) -> None:
@@ -29,7 +32,7 @@ def serve(*, host: str, port: int, workers: int, threads: int) -> None:
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
-            "accesslog": "-",
+            "accesslog": None,  # the app logs each request, with its id and no query string
             "timeout": 60,
             "graceful_timeout": 20,
         }

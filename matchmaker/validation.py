@@ -9,10 +9,28 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from matchmaker.errors import Invalid
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger number names no record
+
+
+def record_id(value: object) -> int | None:
+    """A record id sent by a caller (a whole number or its digits), or None if it names none."""
+    digits = isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
+    if digits or (isinstance(value, float) and value.is_integer()):
+        value = int(value)  # type: ignore[call-overload]
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+        return value
+    return None
+
+
+def search_text(value: str, *, max_length: int) -> str:
+    """A query-string filter as the database can take it: no control characters, bounded."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()[:max_length]
 
 
 class Cleaner:
@@ -32,15 +50,19 @@ class Cleaner:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.fail(field, "Must be text.")
+            self.fail(field, _("Must be text."))
             return ""
         value = unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()
         if not multiline:
             value = " ".join(value.split())
         if required and not value:
-            self.fail(field, "This field is required.")
+            self.fail(field, _("This field is required."))
         elif len(value) > max_length:
-            self.fail(field, f"Use at most {max_length} characters (you used {len(value)}).")
+            self.fail(
+                field,
+                _("Use at most %(max)s characters (you used %(used)s).")
+                % {"max": max_length, "used": len(value)},
+            )
         return value
 
     def choice(self, field: str, allowed: Iterable[str], *, required: bool = True) -> str | None:
@@ -48,10 +70,10 @@ class Cleaner:
         allowed = tuple(allowed)
         if value in (None, ""):
             if required:
-                self.fail(field, "This field is required.")
+                self.fail(field, _("This field is required."))
             return None
         if value not in allowed:
-            self.fail(field, f"Choose one of: {', '.join(allowed)}.")
+            self.fail(field, _("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)})
             return None
         return str(value)
 
@@ -63,16 +85,16 @@ class Cleaner:
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.fail(field, "Must be a list of codes.")
+            self.fail(field, _("Must be a list of codes."))
             return []
         allowed_set = set(allowed)
         unknown = [item for item in value if item not in allowed_set]
         if unknown:
-            self.fail(field, f"Unknown code(s): {', '.join(unknown[:5])}.")
+            self.fail(field, _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown[:5])})
         elif required and not value:
-            self.fail(field, "Choose at least one.")
+            self.fail(field, _("Choose at least one."))
         elif len(value) > max_items:
-            self.fail(field, f"Choose at most {max_items}.")
+            self.fail(field, _("Choose at most %(max)s.") % {"max": max_items})
         return list(dict.fromkeys(value))
 
     def languages(self, field: str, *, required: bool = False) -> list[str]:
@@ -82,10 +104,10 @@ class Cleaner:
         if not isinstance(value, list) or not all(
             isinstance(item, str) and _LANGUAGE.match(item) for item in value
         ):
-            self.fail(field, "Use two-letter ISO 639-1 language codes, e.g. en, fr, es.")
+            self.fail(field, _("Use two-letter ISO 639-1 language codes, e.g. en, fr, es."))
             return []
         if required and not value:
-            self.fail(field, "Give at least one language.")
+            self.fail(field, _("Give at least one language."))
         return list(dict.fromkeys(value))[:10]
 
     def integer(
@@ -95,17 +117,19 @@ class Cleaner:
         if value in (None, ""):
             return default
         if isinstance(value, bool):
-            self.fail(field, "Must be a whole number.")
+            self.fail(field, _("Must be a whole number."))
             return default
         try:
             number = int(value)
-        except (TypeError, ValueError):
-            self.fail(field, "Must be a whole number.")
+        except (TypeError, ValueError, OverflowError):
+            self.fail(field, _("Must be a whole number."))
             return default
         if isinstance(value, float) and value != number:
-            self.fail(field, "Must be a whole number.")
+            self.fail(field, _("Must be a whole number."))
         if not minimum <= number <= maximum:
-            self.fail(field, f"Must be between {minimum} and {maximum}.")
+            self.fail(
+                field, _("Must be between %(min)s and %(max)s.") % {"min": minimum, "max": maximum}
+            )
         return number
 
     def date(self, field: str) -> date | None:
@@ -117,7 +141,7 @@ class Cleaner:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(field, "Use a date like 2027-03-31.")
+            self.fail(field, _("Use a date like 2027-03-31."))
             return None
 
     def url(self, field: str, *, max_length: int = 300) -> str | None:
@@ -126,10 +150,10 @@ class Cleaner:
             return None
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            self.fail(field, "Use a full web address starting with https:// or http://.")
+            self.fail(field, _("Use a full web address starting with https:// or http://."))
         return value
 
     def done(self) -> None:
         if self.errors:
             fields = ", ".join(self.errors)
-            raise Invalid(f"Please correct: {fields}.", fields=self.errors)
+            raise Invalid(_("Please correct: %(fields)s.") % {"fields": fields}, fields=self.errors)

@@ -3,11 +3,19 @@
 from models.base import Base
 from models.catalogue import Need, Offer, need_themes, offer_themes
 from models.exchange import Evaluation, Exchange, ExchangeEvent, ExchangeProvider
-from models.matching import OfferEmbedding
+from models.matching import IndexChange, OfferEmbedding
 from models.notification import Notification, OutboxMessage
 from models.organisation import Invitation, Organisation, VerificationDecision
 from models.provenance import DataLoad
 from models.reference import Country, Theme
+from models.round import (
+    Round,
+    RoundCapacity,
+    RoundNeed,
+    RoundPairRule,
+    RoundPartner,
+    RoundSolve,
+)
 from models.user import ApiToken, User
 
 __all__ = [
@@ -19,6 +27,7 @@ __all__ = [
     "Exchange",
     "ExchangeEvent",
     "ExchangeProvider",
+    "IndexChange",
     "Invitation",
     "Need",
     "Notification",
@@ -26,6 +35,12 @@ __all__ = [
     "OfferEmbedding",
     "Organisation",
     "OutboxMessage",
+    "Round",
+    "RoundCapacity",
+    "RoundNeed",
+    "RoundPairRule",
+    "RoundPartner",
+    "RoundSolve",
     "Theme",
     "User",
     "VerificationDecision",

@@ -14,7 +14,7 @@ import pytest
 
 from matchmaker.auth.services import issue_api_token
 from matchmaker.extensions import db
-from models import Exchange, ExchangeProvider
+from models import Exchange, ExchangeProvider, Round, RoundNeed
 from tests.factories import PASSWORD
 
 ROLES = ("anonymous", "owner", "other", "coordinator", "admin")
@@ -129,6 +129,29 @@ ROWS += [
     Row(
         "auth.revoke_token", "POST", "/account/tokens/{token}/revoke", (302, 302, 404, 404, 404), {}
     ),
+    Row("auth.personal_data_export", "GET", "/account/data.json", (302, 200, 200, 200, 200)),
+    Row("auth.delete_account", "GET", "/account/delete", (302, 200, 200, 200, 200)),
+    Row(
+        "auth.delete_account",
+        "POST",
+        "/account/delete",
+        (302, 200, 200, 200, 200),
+        {"current_password": "not the password"},
+    ),
+    Row(
+        "auth.delete_account",
+        "POST",
+        "/account/delete",
+        (302, 302, 302, 302, 200),  # the world's only admin is refused: the last one
+        {"current_password": PASSWORD},
+    ),
+    Row(
+        "auth.account",
+        "POST",
+        "/account",
+        (302, 200, 200, 200, 200),
+        {"em-new_email": "someone.new@example.org", "em-current_password": "wrong"},
+    ),
     Row(
         "coordination.verification_queue",
         "GET",
@@ -163,10 +186,23 @@ ROWS += [
         (401,) * 5,
         {"email": "nobody@example.org", "password": "wrong password"},
     ),
+    Row("api.openapi", "GET", "/api/v1/openapi.json", (200,) * 5),
     Row("matching.need_matches", "GET", "/needs/{need}/matches", (302, 200, 403, 200, 200)),
     Row("api.need_matches", "GET", "/api/v1/needs/{need}/matches", (401, 200, 403, 200, 200)),
     Row("health.healthz", "GET", "/healthz", (200,) * 5),
+    Row("i18n.choose_language", "GET", "/language?lang=fr&next=/directory", (302,) * 5),
+    Row("i18n.choose_language", "GET", "/language?lang=xx", (400,) * 5),
     Row("health.readyz", "GET", "/readyz", (200,) * 5),
+    Row("public.index", "GET", "/public", (200,) * 5),
+    Row("public.index", "GET", "/public?region=africa&year=2019&q=x", (200,) * 5),
+    Row("public.exchange", "GET", "/public/exchanges/{completed_exchange}", (200,) * 5),
+    Row("public.exchange", "GET", "/public/exchanges/{exchange}", (404,) * 5),  # a draft
+    Row("public.export", "GET", "/public/exports/exchanges.csv", (200,) * 5),
+    Row("public.export", "GET", "/public/exports/exchanges.json", (200,) * 5),
+    Row("public.export", "GET", "/public/exports/offers.csv", (200,) * 5),
+    Row("public.export", "GET", "/public/exports/offers.json", (200,) * 5),
+    Row("public.export", "GET", "/public/exports/iati.xml", (200,) * 5),
+    Row("public.export", "GET", "/public/exports/other.txt", (404,) * 5),
     Row("exchanges.index", "GET", "/exchanges", (302, 200, 200, 200, 200)),
     Row("exchanges.new", "GET", "/exchanges/new?need_id={need}", (302, 200, 200, 200, 200)),
     Row(
@@ -243,6 +279,53 @@ ROWS += [
     ),
     Row("api.create_organisation", "POST", "/api/v1/organisations", (401, 403, 403, 201, 201), ORG),
 ]
+STAFF_PAGE = (302, 403, 403, 200, 200)  # coordinators' pages: members get 403
+STAFF_POST = (302, 403, 403, 302, 302)
+STAFF_MISSING = (302, 403, 403, 404, 404)
+ROUND_SETTINGS = {"name": "Round", "min_partners": "1", "max_partners": "2", "candidates": "10"}
+ROWS += [
+    Row("rounds.index", "GET", "/rounds", STAFF_PAGE),
+    Row("rounds.new", "GET", "/rounds/new", STAFF_PAGE),
+    Row("rounds.new", "POST", "/rounds/new", STAFF_PAGE, ROUND_SETTINGS),  # no open need: form
+    Row("rounds.detail", "GET", "/rounds/{round}", STAFF_PAGE),
+    Row("rounds.edit", "GET", "/rounds/{round}/edit", STAFF_PAGE),
+    Row(
+        "rounds.edit", "POST", "/rounds/{round}/edit", STAFF_PAGE, {**ROUND_SETTINGS, "version": 1}
+    ),
+    Row("rounds.solve", "POST", "/rounds/{round}/solve", STAFF_POST, {"version": "1"}),
+    Row("rounds.progress", "GET", "/rounds/{round}/progress", STAFF_PAGE),
+    Row("rounds.cancel", "POST", "/rounds/{round}/cancel", STAFF_POST, {}),  # none running
+    Row(
+        "rounds.add_rule",
+        "POST",
+        "/rounds/{round}/rules",
+        STAFF_POST,
+        {"need_id": "{need}", "organisation_id": "{provider}", "kind": "never", "version": "1"},
+    ),
+    Row(
+        "rounds.remove_rule",
+        "POST",
+        "/rounds/{round}/rules/9/delete",
+        STAFF_MISSING,
+        {"version": 1},
+    ),
+    Row(
+        "rounds.set_capacity",
+        "POST",
+        "/rounds/{round}/capacities",
+        STAFF_POST,
+        {"organisation_id": "{provider}", "capacity": "2", "version": "1"},
+    ),
+    Row("rounds.lock", "POST", "/rounds/{round}/pairs/999/lock", STAFF_MISSING, {"version": "1"}),
+    Row(
+        "rounds.swap",
+        "POST",
+        "/rounds/{round}/pairs/999/swap",
+        STAFF_POST,  # not solved yet: refused with a message
+        {"version": "1", "organisation_id": "{provider}"},
+    ),
+    Row("rounds.publish", "POST", "/rounds/{round}/publish", STAFF_POST, {"version": "1"}),
+]
 
 
 @pytest.fixture
@@ -272,7 +355,21 @@ def world(make_organisation, make_user, make_need, make_offer) -> dict[str, Any]
     )
     db.session.add(exchange)
     db.session.commit()
-    ids.update(provider=provider.id, exchange=exchange.id)
+    completed = Exchange(
+        need_id=ids["need"],
+        title="Completed exchange",
+        state="completed",
+        year=2019,
+        modality="study_visit",
+        providers=[ExchangeProvider(organisation=provider, consent="accepted")],
+    )
+    db.session.add(completed)
+    db.session.commit()
+    ids.update(provider=provider.id, exchange=exchange.id, completed_exchange=completed.id)
+    round_ = Round(name="Round", needs=[RoundNeed(need_id=ids["need"], candidates=[])])
+    db.session.add(round_)
+    db.session.commit()
+    ids["round"] = round_.id
     return {"ids": ids, "users": users}
 
 

@@ -11,7 +11,7 @@ from matchmaker.extensions import csrf
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api)  # bearer tokens, never cookies: nothing for a cross-site form to ride on
 
-PUBLIC_ENDPOINTS = {"api.create_token"}
+PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi"}
 
 
 @api.before_request
@@ -37,6 +37,7 @@ from matchmaker.api import (  # noqa: E402,F401  (routes)
     catalogue,
     exchanges,
     matches,
+    openapi,
     organisations,
     tokens,
 )

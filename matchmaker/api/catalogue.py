@@ -8,21 +8,31 @@ from flask import request
 
 from matchmaker.api import api, serializers
 from matchmaker.api.common import caller, json_body, paging
+from matchmaker.errors import DomainError
 from matchmaker.profiles import catalogue
 from matchmaker.profiles.catalogue import NEEDS, OFFERS, Filters, Kind
+from matchmaker.validation import record_id, search_text
 from matchmaker.web import commit
 
 
 def list_entries(kind: Kind[Any]):
     page, per_page = paging()
-    organisation_id = request.args.get("organisation_id", type=int)
+    raw_organisation_id = request.args.get("organisation_id")
+    organisation_id = record_id(raw_organisation_id)
+    if raw_organisation_id and organisation_id is None:
+        raise DomainError("organisation_id must be the id of an organisation, a whole number.")
+    args = {
+        name: search_text(request.args.get(name, ""), max_length=length)
+        for name, length in (("q", 200), ("country", 3), ("region", 60), ("theme", 60),
+                             ("type", 20), ("status", 20))
+    }
     filters = Filters(
-        q=request.args.get("q", "")[:200],
-        country=request.args.get("country", "")[:3],
-        region=request.args.get("region", ""),
-        theme=request.args.get("theme", ""),
-        constituent_type=request.args.get("type", ""),
-        status=request.args.get("status", ""),
+        q=args["q"],
+        country=args["country"],
+        region=args["region"],
+        theme=args["theme"],
+        constituent_type=args["type"],
+        status=args["status"],
         organisation_id=organisation_id,
     )
     result = catalogue.search(kind, caller(), filters, page=page, per_page=per_page)
@@ -59,9 +69,9 @@ for _kind in (NEEDS, OFFERS):
     api.add_url_rule(
         _path, f"create_{_kind.noun}", create_entry, methods=["POST"], defaults=_defaults
     )
-    api.add_url_rule(f"{_path}/<int:entry_id>", f"get_{_kind.noun}", get_entry, defaults=_defaults)
+    api.add_url_rule(f"{_path}/<id:entry_id>", f"get_{_kind.noun}", get_entry, defaults=_defaults)
     api.add_url_rule(
-        f"{_path}/<int:entry_id>",
+        f"{_path}/<id:entry_id>",
         f"patch_{_kind.noun}",
         patch_entry,
         methods=["PATCH"],

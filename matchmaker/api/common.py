@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import g, request
 
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, UnsupportedMediaType
 from models import User
+
+MAX_PAGE = 10_000
 
 
 def caller() -> User:
@@ -15,12 +17,14 @@ def caller() -> User:
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 that says what is expected."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise DomainError(
+    """The request's JSON object, or a 415 or 400 that says what is expected."""
+    if not request.is_json:
+        raise UnsupportedMediaType(
             "Send a JSON object in the request body with 'Content-Type: application/json'."
         )
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError("Send a JSON object in the request body: it is not valid JSON.")
     return data
 
 
@@ -31,6 +35,6 @@ def paging() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", 20))
     except ValueError as exc:
         raise DomainError("page and per_page must be whole numbers.") from exc
-    if page < 1 or not 1 <= per_page <= 100:
-        raise DomainError("page starts at 1; per_page is between 1 and 100.")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= 100:
+        raise DomainError(f"page is between 1 and {MAX_PAGE}; per_page between 1 and 100.")
     return page, per_page

@@ -94,12 +94,12 @@ def create_exchange():
     return exchange_body(exchange), 201
 
 
-@api.get("/exchanges/<int:exchange_id>")
+@api.get("/exchanges/<id:exchange_id>")
 def get_exchange(exchange_id: int):
     return exchange_body(services.get_visible(caller(), exchange_id))
 
 
-@api.post("/exchanges/<int:exchange_id>/transitions")
+@api.post("/exchanges/<id:exchange_id>/transitions")
 def transition_exchange(exchange_id: int):
     data = json_body()
     action = data.get("action")
@@ -118,7 +118,7 @@ def transition_exchange(exchange_id: int):
     return {"id": exchange.id, "state": exchange.state, "version": exchange.version}
 
 
-@api.post("/exchanges/<int:exchange_id>/evaluations")
+@api.post("/exchanges/<id:exchange_id>/evaluations")
 def evaluate_exchange(exchange_id: int):
     evaluation = evaluations.submit(caller(), exchange_id, json_body())
     commit()

@@ -10,7 +10,7 @@ from matchmaker.errors import DomainError
 from matchmaker.matching.service import matches_for_need
 
 
-@api.get("/needs/<int:need_id>/matches")
+@api.get("/needs/<id:need_id>/matches")
 def need_matches(need_id: int):
     try:
         top = int(request.args.get("top", 10))

@@ -20,7 +20,7 @@ def list_organisations():
     }
 
 
-@api.get("/organisations/<int:organisation_id>")
+@api.get("/organisations/<id:organisation_id>")
 def get_organisation(organisation_id: int):
     return serializers.organisation(organisations.get_visible(caller(), organisation_id))
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from matchmaker import access
@@ -21,7 +22,7 @@ from matchmaker.security import (
     verify_password,
 )
 from matchmaker.validation import Cleaner
-from models import ApiToken, Invitation, Organisation, User
+from models import ApiToken, Invitation, Organisation, OutboxMessage, User
 from models.base import as_utc, utcnow
 from models.user import ROLES
 
@@ -31,7 +32,7 @@ INVITATION_DAYS = 14
 def normalise_email(raw: object, field: str = "email") -> str:
     """Syntax-checked, case-folded e-mail: the unique key of an account."""
     if not isinstance(raw, str) or not raw.strip():
-        raise Invalid("Enter an e-mail address.", fields={field: "This field is required."})
+        raise Invalid(_("Enter an e-mail address."), fields={field: _("This field is required.")})
     try:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
@@ -41,7 +42,7 @@ def normalise_email(raw: object, field: str = "email") -> str:
 
 def _check_new_password(password: object, email: str, field: str = "password") -> str:
     if not isinstance(password, str):
-        raise Invalid("Enter a password.", fields={field: "This field is required."})
+        raise Invalid(_("Enter a password."), fields={field: _("This field is required.")})
     problem = password_problem(password, email=email)
     if problem:
         raise Invalid(problem, fields={field: problem})
@@ -58,13 +59,17 @@ def create_user(
     """The one place an account is made; callers decide on the organisation."""
     email = normalise_email(email)
     if role not in ROLES:
-        raise Invalid(f"Role must be one of {', '.join(ROLES)}.", fields={"role": "Unknown role."})
+        raise Invalid(
+            f"Role must be one of {', '.join(ROLES)}.", fields={"role": _("Unknown role.")}
+        )
     if role == "member" and organisation is None:
-        raise Invalid("A member belongs to an organisation.", fields={"organisation": "Required."})
+        raise Invalid(
+            _("A member belongs to an organisation."), fields={"organisation": _("Required.")}
+        )
     if _email_taken(email):
         raise Invalid(
-            "An account with this e-mail address already exists.",
-            fields={"email": "Already registered."},
+            _("An account with this e-mail address already exists."),
+            fields={"email": _("Already registered.")},
         )
     user = User(
         email=email,
@@ -96,8 +101,8 @@ def register(data: dict[str, Any]) -> User:
     else:
         if _email_taken(email):  # before creating the organisation: nothing half-written
             raise Invalid(
-                "An account with this e-mail address already exists.",
-                fields={"email": "Already registered."},
+                _("An account with this e-mail address already exists."),
+                fields={"email": _("Already registered.")},
             )
         values = organisations.clean_organisation(data)
         organisation = organisations.create_organisation(values, verified=False, evidence=evidence)
@@ -114,6 +119,8 @@ def authenticate(email: object, password: object) -> User | None:
     """The active user these credentials belong to, or None (same cost either way)."""
     if not isinstance(email, str) or not isinstance(password, str) or len(password) > 1024:
         return None
+    if "\x00" in email or len(email) > 254:  # no address has them; PostgreSQL refuses NUL
+        return None
     user = db.session.scalar(select(User).where(User.email == email.strip().casefold()))
     valid = verify_password(user.password_hash if user else None, password)
     if not (valid and user and user.active):
@@ -129,15 +136,46 @@ def rotate_session(user: User) -> None:
     user.session_token = new_token()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
+def require_password(user: User, password: object) -> None:
+    """Re-authentication before a sensitive change: the person at the keyboard knows it."""
+    if not isinstance(password, str) or not verify_password(user.password_hash, password):
         raise Invalid(
-            "Your current password is not correct.", fields={"current_password": "Not correct."}
+            _("Your current password is not correct."),
+            fields={"current_password": _("Not correct.")},
         )
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    require_password(user, current)
     _check_new_password(new, user.email, field="new_password")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     rotate_session(user)
+
+
+def change_email(user: User, current_password: str, new_email: object) -> None:
+    """Re-authenticated; the old address hears of it, in case someone else made the change."""
+    require_password(user, current_password)
+    email = normalise_email(new_email, field="new_email")
+    if email == user.email:
+        raise Invalid(
+            _("This is already your e-mail address."), fields={"new_email": _("Unchanged.")}
+        )
+    if _email_taken(email):
+        raise Invalid(
+            _("Another account uses this e-mail address."),
+            fields={"new_email": _("Already registered.")},
+        )
+    old_email, user.email = user.email, email
+    db.session.add(
+        OutboxMessage(
+            recipient=old_email,
+            subject="[Matchmaker] Your e-mail address was changed",
+            body=f"Hello {user.display_name},\n\nThe e-mail address of your Matchmaker account "
+            "was changed. If you did not do this, contact a coordinator at once.\n",
+        )
+    )
+    db.session.flush()
 
 
 def set_password(user: User, new: str) -> None:
@@ -181,7 +219,7 @@ def user_for_api_token(token: str) -> User | None:
 def revoke_api_token(user: User, token_id: int) -> None:
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
 
@@ -191,7 +229,7 @@ def invite(actor: User, organisation: Organisation, email: str) -> str:
     access.require_staff(actor)
     email = normalise_email(email)
     if _email_taken(email):
-        raise Invalid("This person already has an account.", fields={"email": "Registered."})
+        raise Invalid(_("This person already has an account."), fields={"email": _("Registered.")})
     token = new_token()
     db.session.add(
         Invitation(
@@ -216,13 +254,15 @@ def _open_invitation(token: str, email: str) -> Invitation:
         or as_utc(invitation.expires_at) <= utcnow()
     ):
         raise Invalid(
-            "This invitation is not valid any more: ask the coordinator for a new one.",
-            fields={"invitation": "Invalid or expired."},
+            _("This invitation is not valid any more: ask the coordinator for a new one."),
+            fields={"invitation": _("Invalid or expired.")},
         )
     if invitation.email != email:
         raise Invalid(
-            "This invitation was sent to another e-mail address: register with that "
-            "address, or ask the coordinator for a new invitation.",
-            fields={"email": "Not the invited address."},
+            _(
+                "This invitation was sent to another e-mail address: register with that "
+                "address, or ask the coordinator for a new invitation."
+            ),
+            fields={"email": _("Not the invited address.")},
         )
     return invitation

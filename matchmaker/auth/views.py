@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from collections.abc import Callable
+from functools import partial
 
-from matchmaker.auth import services
-from matchmaker.auth.forms import LoginForm, PasswordForm, RegisterForm, TokenForm
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+
+from matchmaker.auth import personal_data, services
+from matchmaker.auth.forms import (
+    DeleteAccountForm,
+    EmailForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    TokenForm,
+)
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db, limiter
 from matchmaker.forms import form_data, show_errors
@@ -56,7 +78,7 @@ def logout():
     services.rotate_session(current_actor())
     commit()
     logout_user()
-    flash("You are signed out.", "success")
+    flash(_("You are signed out."), "success")
     return redirect(url_for("profiles.home"))
 
 
@@ -90,14 +112,33 @@ def register():
             login_user(user)
             if user.organisation and not user.organisation.is_verified:
                 flash(
-                    "Welcome! Your organisation is awaiting verification by a coordinator; "
-                    "meanwhile you can prepare drafts.",
+                    _(
+                        "Welcome! Your organisation is awaiting verification by a coordinator; "
+                        "meanwhile you can prepare drafts."
+                    ),
                     "info",
                 )
             else:
-                flash("Welcome!", "success")
+                flash(_("Welcome!"), "success")
             return redirect(url_for("profiles.dashboard"))
     return render_template("auth/register.html", form=form)
+
+
+PASSWORD_FIELDS = {"current_password": "current_password", "new_password": "new_password"}
+
+
+def _apply(form: FlaskForm, change: Callable[[], object], aliases: dict[str, str]) -> bool:
+    """Run one account change from its form and commit; False (errors on the form) if refused."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        change()
+        commit()
+    except DomainError as error:
+        db.session.rollback()
+        show_errors(form, error, aliases)
+        return False
+    return True
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -105,26 +146,29 @@ def register():
 def account():
     user = current_actor()
     password_form = PasswordForm(prefix="pw")
+    email_form = EmailForm(prefix="em")
     token_form = TokenForm(prefix="tok")
     new_token = None
     if request.method == "POST" and "pw-current_password" in request.form:
-        if password_form.validate_on_submit():
-            try:
-                services.change_password(
-                    user, password_form.current_password.data, password_form.new_password.data
-                )
-                commit()
-            except DomainError as error:
-                db.session.rollback()
-                show_errors(
-                    password_form,
-                    error,
-                    {"current_password": "current_password", "new_password": "new_password"},
-                )
-            else:
-                login_user(user)  # the old session token is gone; keep only this session
-                flash("Password changed. You were signed out everywhere else.", "success")
-                return redirect(url_for("auth.account"))
+        change = partial(
+            services.change_password,
+            user,
+            password_form.current_password.data,
+            password_form.new_password.data,
+        )
+        if _apply(password_form, change, PASSWORD_FIELDS):
+            login_user(user)  # the old session token is gone; keep only this session
+            current_app.logger.info("user %s changed their password", user.id)
+            flash(_("Password changed. You were signed out everywhere else."), "success")
+            return redirect(url_for("auth.account"))
+    elif request.method == "POST" and "em-new_email" in request.form:
+        change = partial(
+            services.change_email, user, email_form.current_password.data, email_form.new_email.data
+        )
+        if _apply(email_form, change, {}):
+            current_app.logger.info("user %s changed their e-mail address", user.id)
+            flash(_("E-mail address changed."), "success")
+            return redirect(url_for("auth.account"))
     elif request.method == "POST" and token_form.validate_on_submit():
         new_token = services.issue_api_token(
             user, token_form.name.data or "", current_app.config["API_TOKEN_DAYS"]
@@ -134,15 +178,38 @@ def account():
         "auth/account.html",
         user=user,
         password_form=password_form,
+        email_form=email_form,
         token_form=token_form,
         new_token=new_token,
     )
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
+@bp.get("/account/data.json")
+@login_required
+def personal_data_export():
+    response = jsonify(personal_data.export(current_actor()))
+    response.headers["Content-Disposition"] = 'attachment; filename="matchmaker-my-data.json"'
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    user = current_actor()
+    form = DeleteAccountForm()
+    erase = partial(personal_data.erase, user, form.current_password.data)
+    if request.method == "POST" and _apply(form, erase, {}):
+        current_app.logger.info("user %s deleted their account", user.id)
+        logout_user()
+        flash(_("Your account was deleted and your contact details erased."), "success")
+        return redirect(url_for("profiles.home"))
+    return render_template("auth/delete.html", form=form)
+
+
+@bp.post("/account/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
     services.revoke_api_token(current_actor(), token_id)
     commit()
-    flash("Token revoked.", "success")
+    flash(_("Token revoked."), "success")
     return redirect(url_for("auth.account"))

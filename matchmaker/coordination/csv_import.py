@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from flask_babel import gettext as _
 
 from matchmaker import access
 from matchmaker.errors import DomainError, Invalid
@@ -20,6 +23,18 @@ from matchmaker.profiles.catalogue import NEEDS, OFFERS
 from models import User
 
 MAX_ROWS = 5000
+# What browsers and spreadsheet programs send for a .csv file (Windows says Excel, some none).
+CSV_CONTENT_TYPES = frozenset(
+    {
+        "",
+        "text/csv",
+        "text/plain",
+        "application/csv",
+        "application/vnd.ms-excel",
+        "application/octet-stream",
+    }
+)
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 LIST_COLUMNS = {"languages", "working_languages", "themes", "modalities"}
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # kind: (required columns, optional columns)
@@ -63,12 +78,48 @@ class Row:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+def decode_upload(filename: str, content_type: str, data: bytes) -> str:
+    """The text of an uploaded file, refused with a clear message unless it is UTF-8 CSV text."""
+    if not filename.lower().endswith(".csv"):
+        raise Invalid(
+            _("Upload a .csv file (comma-separated, UTF-8)."), fields={"file": _("Not CSV.")}
+        )
+    if content_type.split(";")[0].strip().lower() not in CSV_CONTENT_TYPES:
+        raise Invalid(
+            f"The file was sent as {content_type}, not as CSV text: export it from your "
+            "spreadsheet as 'CSV UTF-8'.",
+            fields={"file": _("Not CSV.")},
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Invalid(
+            _("The file is not UTF-8 text: save it as 'CSV UTF-8' and try again."),
+            fields={"file": _("Not UTF-8.")},
+        ) from exc
+
+
 def _read(kind: str, text: str) -> list[Row]:
     """Parse the file; problems with the file as a whole raise Invalid."""
+    if _BINARY.search(text):
+        raise Invalid(
+            _("The file holds binary data, not CSV text: export it as 'CSV UTF-8'."),
+            fields={"file": _("Binary content.")},
+        )
+    try:
+        return _parse(kind, text)
+    except csv.Error as exc:
+        raise Invalid(
+            f"The file is not well-formed CSV ({exc}); check its quotes and separators.",
+            fields={"file": _("Malformed CSV.")},
+        ) from exc
+
+
+def _parse(kind: str, text: str) -> list[Row]:
     if kind not in COLUMNS:
         raise Invalid(
-            "Choose what the file holds: organisations, offers or needs.",
-            fields={"kind": "Unknown kind."},
+            _("Choose what the file holds: organisations, offers or needs."),
+            fields={"kind": _("Unknown kind.")},
         )
     required, optional = COLUMNS[kind]
     reader = csv.DictReader(io.StringIO(text))
@@ -82,13 +133,13 @@ def _read(kind: str, text: str) -> list[Row]:
         raise Invalid(
             f"The header does not fit {kind}: {'; '.join(parts)}. Expected: "
             f"{', '.join(required)} (required), {', '.join(optional)} (optional).",
-            fields={"file": "Wrong columns."},
+            fields={"file": _("Wrong columns.")},
         )
     rows = []
     for number, raw in enumerate(reader, start=2):
         if len(rows) >= MAX_ROWS:
             raise Invalid(
-                f"At most {MAX_ROWS} rows per file; split it.", fields={"file": "Too long."}
+                f"At most {MAX_ROWS} rows per file; split it.", fields={"file": _("Too long.")}
             )
         if None in raw:
             rows.append(Row(number, {}, {"file": "More cells than columns on this line."}))
@@ -102,7 +153,7 @@ def _read(kind: str, text: str) -> list[Row]:
             ]
         rows.append(Row(number, values))
     if not rows:
-        raise Invalid("The file has a header but no rows.", fields={"file": "Empty."})
+        raise Invalid(_("The file has a header but no rows."), fields={"file": _("Empty.")})
     return rows
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from matchmaker import access
@@ -31,15 +32,17 @@ def decide(actor: User, organisation_id: int, decision: str, reason: str) -> Org
     """
     access.require_staff(actor)
     if decision not in DECISIONS:
-        raise Invalid("Choose verify or reject.", fields={"decision": "Unknown decision."})
+        raise Invalid(_("Choose verify or reject."), fields={"decision": _("Unknown decision.")})
     reason = " ".join((reason or "").split())
     if not reason:
-        raise Invalid("Give a reason for the decision.", fields={"reason": "Required."})
+        raise Invalid(_("Give a reason for the decision."), fields={"reason": _("Required.")})
     if len(reason) > 2000:
-        raise Invalid("Keep the reason under 2000 characters.", fields={"reason": "Too long."})
+        raise Invalid(
+            _("Keep the reason under 2000 characters."), fields={"reason": _("Too long.")}
+        )
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     changed = db.session.execute(
         Organisation.__table__.update()
         .where(Organisation.id == organisation_id, Organisation.verification_status == "unverified")
@@ -50,7 +53,9 @@ def decide(actor: User, organisation_id: int, decision: str, reason: str) -> Org
         )
     ).rowcount
     if changed != 1:
-        raise Conflict(f"{organisation.name} has already been decided on.")
+        raise Conflict(
+            _("%(organisation)s has already been decided on.") % {"organisation": organisation.name}
+        )
     db.session.add(
         VerificationDecision(
             organisation_id=organisation_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from matchmaker import access
@@ -10,6 +11,7 @@ from matchmaker.auth import services as accounts
 from matchmaker.coordination import csv_import, verification
 from matchmaker.errors import DomainError, Invalid
 from matchmaker.extensions import db
+from matchmaker.labels import label
 from matchmaker.profiles import organisations
 from matchmaker.web import commit, current_actor, refuse
 
@@ -23,7 +25,7 @@ def verification_queue():
     return render_template("coordination/verification.html", queue=verification.queue())
 
 
-@coordination.post("/verification/<int:organisation_id>")
+@coordination.post("/verification/<id:organisation_id>")
 @login_required
 def decide(organisation_id: int):
     actor = current_actor()
@@ -35,11 +37,11 @@ def decide(organisation_id: int):
     except DomainError as error:
         refuse(error)
     else:
-        flash(f"{organisation.name}: {organisation.verification_status}.", "success")
+        flash(f"{organisation.name}: {label(organisation.verification_status)}.", "success")
     return redirect(url_for("coordination.verification_queue"))
 
 
-@coordination.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])
+@coordination.route("/organisations/<id:organisation_id>/invite", methods=["GET", "POST"])
 @login_required
 def invite(organisation_id: int):
     actor = current_actor()
@@ -62,20 +64,10 @@ def _uploaded_text() -> str:
     """The CSV text: an uploaded file on preview, the previewed text again on import."""
     upload = request.files.get("file")
     if upload is not None and upload.filename:
-        if not upload.filename.lower().endswith(".csv"):
-            raise Invalid(
-                "Upload a .csv file (comma-separated, UTF-8).", fields={"file": "Not CSV."}
-            )
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise Invalid(
-                "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again.",
-                fields={"file": "Not UTF-8."},
-            ) from exc
+        return csv_import.decode_upload(upload.filename, upload.content_type or "", upload.read())
     text = request.form.get("csv_text", "")
     if not text.strip():
-        raise Invalid("Choose a CSV file to upload.", fields={"file": "Required."})
+        raise Invalid(_("Choose a CSV file to upload."), fields={"file": _("Required.")})
     return text
 
 
@@ -94,7 +86,10 @@ def import_csv():
             if confirm and not any(row.errors for row in rows):
                 commit()
                 imported = True
-                flash(f"Imported {len(rows)} {kind}.", "success")
+                flash(
+                    _("Imported %(num)s %(kind)s.", num=len(rows), kind=label(kind)),
+                    "success",
+                )
             else:
                 db.session.rollback()
         except DomainError as error:

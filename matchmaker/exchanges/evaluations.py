@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from matchmaker.errors import Conflict, Forbidden, Invalid
 from matchmaker.exchanges import services
 from matchmaker.exchanges.workflow import Party
 from matchmaker.extensions import db
+from matchmaker.labels import label
 from matchmaker.validation import Cleaner
 from models import Evaluation, Exchange, User
 
@@ -30,11 +32,11 @@ def submit(actor: User, exchange_id: int, data: dict[str, Any]) -> Evaluation:
         "requester" if Party.REQUESTER in roles else "provider" if Party.PROVIDER in roles else None
     )
     if side is None:
-        raise Forbidden("Only the requesting and providing organisations evaluate an exchange.")
+        raise Forbidden(_("Only the requesting and providing organisations evaluate an exchange."))
     if exchange.state != "completed":
         raise Conflict(
-            f"An exchange is evaluated once completed; this one is "
-            f"{exchange.state.replace('_', ' ')}."
+            _("An exchange is evaluated once completed; this one is %(state)s.")
+            % {"state": label(exchange.state)}
         )
     unknown = sorted(set(data) - FIELDS)
     if unknown:
@@ -59,7 +61,7 @@ def submit(actor: User, exchange_id: int, data: dict[str, Any]) -> Evaluation:
         )
         is not None
     ):
-        raise Conflict("Your organisation has already evaluated this exchange.")
+        raise Conflict(_("Your organisation has already evaluated this exchange."))
     evaluation = Evaluation(
         exchange_id=exchange.id,
         organisation_id=actor.organisation_id,

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +20,8 @@ from matchmaker.exchanges import notifications
 from matchmaker.exchanges.workflow import Party, WorkflowError, allowed_actions, plan
 from matchmaker.extensions import db
 from matchmaker.knowledge.vocabulary import FACILITATOR_ROLES, MODALITIES
-from matchmaker.validation import Cleaner
+from matchmaker.labels import label
+from matchmaker.validation import Cleaner, record_id
 from models import Exchange, ExchangeEvent, ExchangeProvider, Need, Organisation, User
 from models.base import utcnow
 
@@ -69,17 +71,17 @@ def can_view(actor: User | None, exchange: Exchange) -> bool:
 def get_visible(actor: User | None, exchange_id: int) -> Exchange:
     exchange = db.session.get(Exchange, exchange_id)
     if exchange is None or not can_view(actor, exchange):
-        raise NotFound("No such exchange.")
+        raise NotFound(_("No such exchange."))
     return exchange
 
 
 def _organisation(organisation_id: object, field: str, cleaner: Cleaner) -> Organisation | None:
-    try:
-        organisation = db.session.get(Organisation, int(organisation_id))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        organisation = None
+    key = record_id(organisation_id)
+    organisation = db.session.get(Organisation, key) if key else None
     if organisation is None or not organisation.is_verified:
-        cleaner.fail(field, f"No verified organisation with id {organisation_id!r}.")
+        cleaner.fail(
+            field, _("No verified organisation with id %(id)s.") % {"id": repr(organisation_id)}
+        )
         return None
     return organisation
 
@@ -150,6 +152,7 @@ def _budget(data: dict[str, Any], cleaner: Cleaner) -> dict[str, Any]:
         return {}
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
         cleaner.fail("budget_amount", "Must be a positive amount below one trillion.")
+        return {}
     currency = str(data.get("budget_currency") or "").upper()
     if len(currency) != 3 or not currency.isalpha():
         cleaner.fail("budget_currency", "Give the ISO 4217 currency code, e.g. USD.")
@@ -158,16 +161,18 @@ def _budget(data: dict[str, Any], cleaner: Cleaner) -> dict[str, Any]:
 
 def create(actor: User, data: dict[str, Any]) -> Exchange:
     """A draft exchange for a published need, by its organisation or a coordinator."""
-    try:
-        need = db.session.get(Need, int(data.get("need_id")))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        need = None
+    need_id = record_id(data.get("need_id"))
+    need = db.session.get(Need, need_id) if need_id else None
     if need is None or not access.can_view_entry(actor, need):
-        raise Invalid("Give the id of a need you can see.", fields={"need_id": "Unknown need."})
+        raise Invalid(
+            _("Give the id of a need you can see."), fields={"need_id": _("Unknown need.")}
+        )
     if not (access.is_member_of(actor, need.organisation) or access.is_staff(actor)):
-        raise Forbidden("Only the need's organisation or a coordinator can propose an exchange.")
+        raise Forbidden(_("Only the need's organisation or a coordinator can propose an exchange."))
     if not access.is_public(need):
-        raise Conflict("Only a published need of a verified organisation can lead to an exchange.")
+        raise Conflict(
+            _("Only a published need of a verified organisation can lead to an exchange.")
+        )
     values = _clean(data, need)
     providers = values.pop("providers")
     exchange = Exchange(
@@ -202,13 +207,16 @@ def transition(
     exchange = get_visible(actor, exchange_id)
     if not isinstance(version, int) or isinstance(version, bool):
         raise Invalid(
-            "Send the version you saw, as a whole number.", fields={"version": "Required."}
+            _("Send the version you saw, as a whole number."), fields={"version": _("Required.")}
         )
     comment = " ".join((comment or "").split())[:2000]
     roles = parties(actor, exchange)
     consent = _own_consent(actor, exchange) if action in ("accept", "decline") else None
     if consent is not None and consent.consent != "pending":
-        raise Conflict(f"Your organisation has already answered ({consent.consent}).")
+        raise Conflict(
+            _("Your organisation has already answered (%(answer)s).")
+            % {"answer": label(consent.consent)}
+        )
     all_accepted = all(p.consent == "accepted" or p is consent for p in exchange.providers)
     try:
         step = plan(
@@ -229,8 +237,11 @@ def transition(
         )(error.message, extra={"allowed_actions": error.allowed}) from error
     if version != exchange.version:
         raise Conflict(
-            f"The exchange changed meanwhile (now version {exchange.version}, "
-            f"{exchange.state}); reload it and try again."
+            _(
+                "The exchange changed meanwhile (now version %(version)s, %(state)s); reload it "
+                "and try again."
+            )
+            % {"version": exchange.version, "state": label(exchange.state)}
         )
     changes: dict[str, Any] = {}
     if action == "schedule":
@@ -274,28 +285,27 @@ def _compare_and_set(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict("The exchange changed meanwhile; reload it and try again.")
+        raise Conflict(_("The exchange changed meanwhile; reload it and try again."))
 
 
 def _record(
     exchange: Exchange, actor: User, action: str, before: str | None, after: str, comment: str
 ) -> None:
     """Append the audit row and notify the parties, in the caller's transaction."""
-    db.session.add(
-        ExchangeEvent(
-            exchange_id=exchange.id,
-            action=action,
-            from_state=before,
-            to_state=after,
-            actor_id=actor.id,
-            actor_name=actor.display_name,
-            actor_role=actor.role,
-            organisation_id=actor.organisation_id,
-            comment=comment,
-        )
+    event = ExchangeEvent(
+        exchange_id=exchange.id,
+        action=action,
+        from_state=before,
+        to_state=after,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        actor_role=actor.role,
+        organisation_id=actor.organisation_id,
+        comment=comment,
     )
+    db.session.add(event)
     db.session.flush()
-    notifications.exchange_changed(exchange, actor, action, after)
+    notifications.exchange_changed(exchange, actor, event)
 
 
 def history(exchange: Exchange) -> list[ExchangeEvent]:

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 
 class Party(StrEnum):
     REQUESTER = "requester"
@@ -24,7 +29,7 @@ class Transition:
     target: str
     parties: frozenset[Party]
     needs_reason: bool = False
-    label: str = ""
+    label: str = ""  # a lazy translation: read in the viewer's language
 
 
 def _t(
@@ -47,29 +52,35 @@ OPEN_STATES = (
 TERMINAL_STATES = frozenset({"closed", "declined", "withdrawn", "rejected", "cancelled"})
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("propose", "draft", "proposed", "requester coordinator", label="Propose to the providers"),
+    _t(
+        "propose",
+        "draft",
+        "proposed",
+        "requester coordinator",
+        label=_l("Propose to the providers"),
+    ),
     # accept moves to "accepted" only once every provider has accepted: see plan()
-    _t("accept", "proposed", "accepted", "provider", label="Accept"),
-    _t("decline", "proposed", "declined", "provider", reason=True, label="Decline"),
-    _t("review", "accepted", "under_review", "coordinator", label="Start review"),
-    _t("approve", "under_review", "approved", "coordinator", label="Approve"),
+    _t("accept", "proposed", "accepted", "provider", label=_l("Accept")),
+    _t("decline", "proposed", "declined", "provider", reason=True, label=_l("Decline")),
+    _t("review", "accepted", "under_review", "coordinator", label=_l("Start review")),
+    _t("approve", "under_review", "approved", "coordinator", label=_l("Approve")),
     _t(
         "request_changes",
         "under_review",
         "draft",
         "coordinator",
         reason=True,
-        label="Request changes",
+        label=_l("Request changes"),
     ),
-    _t("reject", "under_review", "rejected", "coordinator", reason=True, label="Reject"),
-    _t("schedule", "approved", "scheduled", "coordinator requester", label="Schedule"),
-    _t("start", "scheduled", "in_progress", "coordinator requester provider", label="Start"),
-    _t("complete", "in_progress", "completed", "coordinator requester", label="Mark completed"),
+    _t("reject", "under_review", "rejected", "coordinator", reason=True, label=_l("Reject")),
+    _t("schedule", "approved", "scheduled", "coordinator requester", label=_l("Schedule")),
+    _t("start", "scheduled", "in_progress", "coordinator requester provider", label=_l("Start")),
+    _t("complete", "in_progress", "completed", "coordinator requester", label=_l("Mark completed")),
     # completed -> evaluated happens when both sides' evaluations are in (action "evaluate")
-    _t("evaluate", "completed", "evaluated", "requester provider", label="Evaluate"),
-    _t("close", "evaluated", "closed", "coordinator", label="Close"),
-    _t("withdraw", BEFORE_APPROVAL, "withdrawn", "requester", label="Withdraw"),
-    _t("cancel", OPEN_STATES, "cancelled", "coordinator", reason=True, label="Cancel"),
+    _t("evaluate", "completed", "evaluated", "requester provider", label=_l("Evaluate")),
+    _t("close", "evaluated", "closed", "coordinator", label=_l("Close")),
+    _t("withdraw", BEFORE_APPROVAL, "withdrawn", "requester", label=_l("Withdraw")),
+    _t("cancel", OPEN_STATES, "cancelled", "coordinator", reason=True, label=_l("Cancel")),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 ACTIONS = tuple(t.action for t in TRANSITIONS if t.action != "evaluate")  # what callers may send
@@ -94,6 +105,19 @@ def allowed_actions(state: str, parties: set[Party]) -> list[str]:
     ]
 
 
+def _either(codes: list[str]) -> str:
+    """Codes as the reader's words, in their language's "a, b or c"."""
+    from matchmaker.labels import label  # labels reads this module's table
+
+    return format_list([label(code) for code in codes], style="or", locale=get_locale() or "en")
+
+
+def _actions(actions: list[str]) -> str:
+    """Actions as their button texts, in the reader's "a, b and c"."""
+    names = [f"“{BY_ACTION[a].label}”" for a in actions]
+    return format_list(names, locale=get_locale() or "en")
+
+
 def plan(
     action: str,
     state: str,
@@ -108,28 +132,44 @@ def plan(
     if transition is None or (action not in ACTIONS and not internal):
         raise WorkflowError(
             "unknown",
-            f"Unknown action {action!r}; actions are: {', '.join(ACTIONS)}.",
+            _(
+                "Unknown action %(action)s; the actions are: %(actions)s.",
+                action=repr(action),
+                actions=", ".join(ACTIONS),
+            ),
             allowed_actions(state, parties),
         )
     if not transition.parties & parties:
-        who = " or ".join(p.value for p in sorted(transition.parties))
+        who = _either([p.value for p in sorted(transition.parties)])
         raise WorkflowError(
             "role",
-            f"Only the {who} can {action.replace('_', ' ')}.",
+            _("The action “%(action)s” is for: %(parties)s.", action=transition.label, parties=who),
             allowed_actions(state, parties),
         )
     if state not in transition.sources:
         allowed = allowed_actions(state, parties)
         raise WorkflowError(
             "state",
-            f"Cannot {action.replace('_', ' ')} an exchange that is "
-            f"{state.replace('_', ' ')}. Allowed now: {', '.join(allowed) or 'none'}.",
+            _(
+                "The action “%(action)s” is not possible on an exchange that is %(state)s. "
+                "Allowed now: %(allowed)s.",
+                action=transition.label,
+                state=_either([state]),
+                allowed=_actions(allowed),
+            )
+            if allowed
+            else _(
+                "The action “%(action)s” is not possible on an exchange that is %(state)s, "
+                "and no other action is open to you now.",
+                action=transition.label,
+                state=_either([state]),
+            ),
             allowed,
         )
     if transition.needs_reason and not reason.strip():
         raise WorkflowError(
             "reason",
-            f"Give a reason to {action.replace('_', ' ')}.",
+            _("Give a reason for the action “%(action)s”.", action=transition.label),
             allowed_actions(state, parties),
         )
     if action == "accept" and not all_accepted_after:

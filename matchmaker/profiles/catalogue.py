@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -99,8 +100,8 @@ def _check_window(entry: Any) -> None:
     start, end = getattr(entry, "start_date", None), getattr(entry, "end_date", None)
     if start and end and start > end:
         raise Invalid(
-            "The end date must not be before the start date.",
-            fields={"end_date": "Must be on or after the start date."},
+            _("The end date must not be before the start date."),
+            fields={"end_date": _("Must be on or after the start date.")},
         )
 
 
@@ -109,11 +110,18 @@ def _apply_status(kind: Kind[Any], entry: Any, status: str | None) -> None:
         return
     if status == "published":
         if not entry.organisation.is_verified:
-            raise Conflict(
-                f"{entry.organisation.name} is awaiting verification by a coordinator; you can "
-                f"keep this {kind.noun} as a draft and publish it once the organisation is "
-                "verified."
+            message = (
+                _(
+                    "%(organisation)s is awaiting verification by a coordinator; you can keep "
+                    "this need as a draft and publish it once the organisation is verified."
+                )
+                if kind.noun == "need"
+                else _(
+                    "%(organisation)s is awaiting verification by a coordinator; you can keep "
+                    "this offer as a draft and publish it once the organisation is verified."
+                )
             )
+            raise Conflict(message % {"organisation": entry.organisation.name})
         entry.published_at = utcnow()
     entry.status = status
 
@@ -121,7 +129,7 @@ def _apply_status(kind: Kind[Any], entry: Any, status: str | None) -> None:
 def create(kind: Kind[EntryT], actor: User, data: dict[str, Any]) -> EntryT:
     """Create a need or offer for the actor's own organisation (draft unless asked otherwise)."""
     if actor.organisation is None:
-        raise Forbidden(f"Only members of an organisation can create a {kind.noun}.")
+        raise Forbidden(_("Only members of an organisation can create needs and offers."))
     return create_for(kind, actor.organisation, data)
 
 
@@ -166,7 +174,7 @@ def _ensure_unique_title(kind: Kind[Any], organisation_id: int, title: str) -> N
     if clash is not None:
         raise Invalid(
             f"Your organisation already has a {kind.noun} with this title.",
-            fields={"title": "Already used by another of your records."},
+            fields={"title": _("Already used by another of your records.")},
         )
 
 
@@ -235,6 +243,12 @@ def search(
         .offset((page - 1) * per_page)
     ).all()
     return Page(list(items), total, page, per_page)
+
+
+def public_query(kind: Kind[EntryT]) -> Select[Any]:
+    """What anyone may see (the directory's rule), for the open-data exports."""
+    model = kind.model
+    return _visible_to(select(model).join(Organisation).join(Country), model, None)
 
 
 def _visible_to(query: Select[Any], model: type[Any], actor: User | None) -> Select[Any]:

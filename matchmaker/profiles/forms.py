@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -16,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from matchmaker.auth.forms import OrganisationFields
 from matchmaker.knowledge.vocabulary import MODALITIES, OFFER_STATUSES
+from matchmaker.labels import choice_label
 
 
 class CheckboxesField(SelectMultipleField):
@@ -33,26 +35,30 @@ class EntryForm(FlaskForm):
     Only type coercion happens here: the service checks every rule, so all errors show at once.
     """
 
-    title = StringField("Title")
-    description = TextAreaField("Description")
+    title = StringField(_l("Title"))
+    description = TextAreaField(_l("Description"))
     text_language = StringField(
-        "Language of this text", default="en", description="Two-letter code, e.g. en, fr, es, pt"
+        _l("Language of this text"),
+        default="en",
+        description=_l("Two-letter code, e.g. en, fr, es, pt"),
     )
-    themes = CheckboxesField("Themes", choices=[])
+    themes = CheckboxesField(_l("Themes"), choices=[])
     modalities = CheckboxesField(
-        "Modalities", choices=[(m, m.replace("_", " ").capitalize()) for m in MODALITIES]
+        _l("Modalities"), choices=[(m, choice_label(m)) for m in MODALITIES]
     )
     languages = StringField(
-        "Languages the exchange can run in",
-        description="Two-letter codes separated by commas, e.g. en, fr",
+        _l("Languages the exchange can run in"),
+        description=_l("Two-letter codes separated by commas, e.g. en, fr"),
     )
-    source = StringField("Source or reference (optional)")
-    start_date = DateField("Earliest start", validators=[Optional()])
-    end_date = DateField("Latest end", validators=[Optional()])
-    evidence = TextAreaField("Evidence of results")
-    capacity = IntegerField("Exchanges you can host per year", default=2, validators=[Optional()])
+    source = StringField(_l("Source or reference (optional)"))
+    start_date = DateField(_l("Earliest start"), validators=[Optional()])
+    end_date = DateField(_l("Latest end"), validators=[Optional()])
+    evidence = TextAreaField(_l("Evidence of results"))
+    capacity = IntegerField(
+        _l("Exchanges you can host per year"), default=2, validators=[Optional()]
+    )
     status = SelectField(
-        "Status", choices=[(s, s.capitalize()) for s in OFFER_STATUSES], default="draft"
+        _l("Status"), choices=[(s, choice_label(s)) for s in OFFER_STATUSES], default="draft"
     )
 
     NEED_ONLY = ("start_date", "end_date")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from matchmaker import access
@@ -55,9 +56,11 @@ def create_organisation(
     """Create from cleaned values; self-registered organisations start unverified."""
     if find_by_name(values["country_code"], values["name"]) is not None:
         raise Invalid(
-            "An organisation with this name already exists in this country: ask a coordinator "
-            "for an invitation to join it.",
-            fields={"name": "Already registered in this country."},
+            _(
+                "An organisation with this name already exists in this country: ask a coordinator "
+                "for an invitation to join it."
+            ),
+            fields={"name": _("Already registered in this country.")},
         )
     organisation = Organisation(
         **values,
@@ -72,7 +75,7 @@ def create_organisation(
 
 def update_profile(actor: User, organisation: Organisation, data: dict[str, Any]) -> None:
     if not access.can_edit_organisation(actor, organisation):
-        raise Forbidden("Only members of this organisation can edit its profile.")
+        raise Forbidden(_("Only members of this organisation can edit its profile."))
     merged = {"constituent_type": organisation.constituent_type, **data}
     for field, value in clean_organisation(merged, with_identity=False).items():
         setattr(organisation, field, value)

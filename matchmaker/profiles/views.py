@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from matchmaker import access
@@ -12,6 +13,7 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import form_data, show_errors
 from matchmaker.knowledge.vocabulary import CONSTITUENT_TYPES, OFFER_STATUSES
+from matchmaker.labels import label
 from matchmaker.profiles import catalogue, organisations
 from matchmaker.profiles.catalogue import NEEDS, OFFERS, Filters, Kind
 from matchmaker.profiles.choices import ILO_REGION_LABELS, country_choices, theme_choices
@@ -40,7 +42,7 @@ def dashboard():
     return render_template("dashboard.html", organisation=actor.organisation, mine=mine)
 
 
-@profiles.get("/organisations/<int:organisation_id>")
+@profiles.get("/organisations/<id:organisation_id>")
 def organisation_detail(organisation_id: int):
     actor = current_actor()
     organisation = organisations.get_visible(actor, organisation_id)
@@ -58,7 +60,7 @@ def organisation_detail(organisation_id: int):
     )
 
 
-@profiles.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@profiles.route("/organisations/<id:organisation_id>/edit", methods=["GET", "POST"])
 @login_required
 def organisation_edit(organisation_id: int):
     actor = current_actor()
@@ -80,7 +82,7 @@ def organisation_edit(organisation_id: int):
             db.session.rollback()
             show_errors(form, error)
         else:
-            flash("Profile saved.", "success")
+            flash(_("Profile saved."), "success")
             return redirect(
                 url_for("profiles.organisation_detail", organisation_id=organisation.id)
             )
@@ -108,7 +110,7 @@ def directory():
         kind=kind,
         filters=filters,
         results=results,
-        countries=country_choices("Any country"),
+        countries=country_choices(_("Any country")),
         regions=ILO_REGION_LABELS,
         themes=theme_choices(),
         types=CONSTITUENT_TYPES,
@@ -130,7 +132,7 @@ def entry_new(plural: str):
     kind = KINDS[plural]
     actor = current_actor()
     if actor.organisation is None:
-        flash(f"Only members of an organisation can create a {kind.noun}.", "error")
+        flash(_("Only members of an organisation can create needs and offers."), "error")
         return redirect(url_for("profiles.dashboard"))
     form = _entry_form(kind)
     if form.validate_on_submit():
@@ -141,7 +143,7 @@ def entry_new(plural: str):
             db.session.rollback()
             show_errors(form, error, {"capacity_per_year": "capacity"})
         else:
-            flash(f"The {kind.noun} was saved as {entry.status}.", "success")
+            flash(_("Saved (%(status)s).", status=label(entry.status)), "success")
             return redirect(url_for(f"profiles.{kind.noun}_detail", entry_id=entry.id))
     return render_template("catalogue/form.html", form=form, kind=kind, entry=None)
 
@@ -173,7 +175,7 @@ def entry_edit(plural: str, entry_id: int):
             db.session.rollback()
             show_errors(form, error, {"capacity_per_year": "capacity"})
         else:
-            flash(f"The {kind.noun} was saved.", "success")
+            flash(_("Saved."), "success")
             return redirect(url_for(f"profiles.{kind.noun}_detail", entry_id=entry.id))
     return render_template("catalogue/form.html", form=form, kind=kind, entry=entry)
 
@@ -188,7 +190,7 @@ def entry_status(plural: str, entry_id: int):
     except DomainError as error:
         refuse(error)
     else:
-        flash(f"The {kind.noun} is now {entry.status}.", "success")
+        flash(_("The status is now: %(status)s.", status=label(entry.status)), "success")
     return redirect(url_for(f"profiles.{kind.noun}_detail", entry_id=entry_id))
 
 
@@ -202,17 +204,17 @@ for _plural, _kind in KINDS.items():
         defaults=_defaults,
     )
     profiles.add_url_rule(
-        f"/{_plural}/<int:entry_id>", f"{_kind.noun}_detail", entry_detail, defaults=_defaults
+        f"/{_plural}/<id:entry_id>", f"{_kind.noun}_detail", entry_detail, defaults=_defaults
     )
     profiles.add_url_rule(
-        f"/{_plural}/<int:entry_id>/edit",
+        f"/{_plural}/<id:entry_id>/edit",
         f"{_kind.noun}_edit",
         login_required(entry_edit),
         methods=["GET", "POST"],
         defaults=_defaults,
     )
     profiles.add_url_rule(
-        f"/{_plural}/<int:entry_id>/status",
+        f"/{_plural}/<id:entry_id>/status",
         f"{_kind.noun}_status",
         login_required(entry_status),
         methods=["POST"],

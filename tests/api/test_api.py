@@ -120,11 +120,16 @@ def test_read_only_fields_are_refused(client, make_organisation, make_user, make
     assert "cannot be set" in response.get_json()["detail"]
 
 
-def test_non_json_body_is_a_clear_400(client, make_organisation, make_user, api_token):
+def test_non_json_body_is_a_clear_415_or_400(client, make_organisation, make_user, api_token):
     headers = api_token(make_user(make_organisation()))
     response = client.post("/api/v1/needs", headers=headers, data="title=x")
-    assert response.status_code == 400
-    assert "JSON object" in response.get_json()["detail"]
+    assert response.status_code == 415
+    assert "Content-Type: application/json" in response.get_json()["detail"]
+    broken = client.post(
+        "/api/v1/needs", headers=headers, data="{", content_type="application/json"
+    )
+    assert broken.status_code == 400
+    assert "not valid JSON" in broken.get_json()["detail"]
 
 
 def test_member_cannot_patch_another_organisations_need(

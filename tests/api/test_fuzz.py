@@ -141,7 +141,8 @@ def cheap_password_hashing() -> Iterator[None]:
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(security, "_hasher", hasher)
-        patch.setattr(security, "_DUMMY_HASH", hasher.hash("dummy"))
+        dummy = hasher.hash("dummy")
+        patch.setattr(security, "_dummy_hash", lambda: dummy)
         yield
 
 

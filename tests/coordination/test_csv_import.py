@@ -32,7 +32,7 @@ def test_preview_writes_nothing_then_import_writes_all(client, sign_in, make_use
     sign_in(make_user(role="coordinator"))
     preview = upload(client, "organisations", ORGS)
     body = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "2 row(s), 0 with problems" in body
+    assert preview.status_code == 200 and "Preview: 2 rows, 0 with problems" in body
     assert count(Organisation) == 0
     confirm = client.post(
         "/coordination/import", data={"kind": "organisations", "action": "import", "csv_text": ORGS}
@@ -46,7 +46,7 @@ def test_one_bad_row_blocks_the_whole_file_and_is_located(client, sign_in, make_
     sign_in(make_user(role="coordinator"))
     bad = ORGS + "Someone,ATL,government,,en,\nZambia Federation of Employers,ZMB,employers,,en,\n"
     body = upload(client, "organisations", bad).get_data(as_text=True)
-    assert "4 row(s), 2 with problems" in body, body
+    assert "Preview: 4 rows, 2 with problems" in body, body
     assert "Unknown country" in body  # line 4
     assert "Already registered in this country" in body  # line 5 repeats line 2
     confirm = client.post(
