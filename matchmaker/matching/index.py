@@ -19,7 +19,8 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 INCREMENTAL_LIMIT = 100  # changed offers applied in place at once; more ask for a rebuild
 REFIT_SHARE = 0.2  # in-place updates, as a share of the index, after which it is refitted
 FORMAT = 1  # of the pickled file
+RANKINGS_KEPT = 2048  # rankings remembered per index (a few MB)
 T = TypeVar("T")
 
 
@@ -51,11 +53,26 @@ class LiveIndex:
     absorbed: set[int]
     updates: int = 0  # offers applied in place since the fit
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    rankings: OrderedDict[Hashable, object] = field(default_factory=OrderedDict, repr=False)
 
     def use(self, function: Callable[[Matcher], T]) -> T:
         """Run `function(matcher)` while no update changes the matcher."""
         with self.lock:
             return function(self.matcher)
+
+    def remembered(self, key: Hashable, function: Callable[[Matcher], T]) -> T:
+        """`use(function)`, kept under `key` until the index changes: a need's ranking depends
+        only on the need (in the key) and the indexed data, so a page reloaded, or the same
+        need asked for by several people, costs one ranking."""
+        with self.lock:
+            if key in self.rankings:
+                self.rankings.move_to_end(key)
+                return self.rankings[key]  # type: ignore[return-value]
+            result = function(self.matcher)
+            self.rankings[key] = result
+            if len(self.rankings) > RANKINGS_KEPT:
+                self.rankings.popitem(last=False)
+            return result
 
 
 def build(encoder: Encoder) -> LiveIndex | None:
@@ -141,6 +158,7 @@ class IndexHolder:
             ):
                 return False
             _apply(live.matcher, found.offer_ids, self._encoder())
+            live.rankings.clear()
             live.absorbed = {
                 i for i in live.absorbed | found.change_ids if i > version.last_id - LOOKBACK
             }

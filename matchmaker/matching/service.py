@@ -90,13 +90,14 @@ def rank(
         raise Invalid(
             f"Unknown theme(s): {', '.join(sorted(unknown))}.", fields={"theme": _("Unknown.")}
         )
-    return live.use(
+    return live.remembered(
+        (query, top, include_own_country),
         lambda matcher: matcher.rank(
             query,
             top=top,
             include_own_country=include_own_country,
             embedding=None if embedding is None else embedding.result()[0],
-        )
+        ),
     )
 
 

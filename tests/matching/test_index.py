@@ -148,3 +148,18 @@ def test_a_saved_index_loads_and_ranks_without_importing_scikit_learn(offers):
         check=True,
         timeout=120,
     )
+
+
+def test_a_ranking_is_remembered_until_the_index_changes(offers, monkeypatch):
+    live = holder().current()
+    calls = []
+    original = live.matcher.rank
+    monkeypatch.setattr(live.matcher, "rank", lambda *a, **k: calls.append(1) or original(*a, **k))
+    first, again = peers(), peers()
+    assert again == first and len(calls) == 1  # the second ask reuses the first ranking
+    target = another(offers, top_offer())
+    target.title = "Storm insurance for fishers"
+    target.description = "Cooperative insurance for smallholder fishers against storms."
+    db.session.commit()
+    assert top_offer() == target.id  # ranked afresh: the edit shows at once
+    assert len(calls) == 2
