@@ -17,10 +17,11 @@ class GrowingArray:
     the buffer. Writing into the view (to mark a row dead, say) writes into the buffer.
     """
 
-    def __init__(self, initial: np.ndarray, headroom: float = HEADROOM) -> None:
+    def __init__(self, initial: np.ndarray, headroom: float = HEADROOM, expected: int = 0) -> None:
         initial = np.asarray(initial)
         self._size = len(initial)
-        capacity = max(int(self._size * headroom), self._size + 16)
+        # room for the `expected` rows a caller is about to append, so they are not regrown
+        capacity = max(int(max(self._size, expected) * headroom), self._size + 16)
         self._buffer = np.empty((capacity, *initial.shape[1:]), dtype=initial.dtype)
         self._buffer[: self._size] = initial
 
@@ -54,15 +55,21 @@ class GrowingRows:
     ----------
     matrix : sparse matrix
         The first rows; the column count is fixed from then on.
+    expected : tuple of (int, int), optional
+        The rows and stored values the matrix will hold once the caller has appended what it
+        is about to, reserved now so that filling a matrix chunk by chunk never regrows it.
     """
 
-    def __init__(self, matrix: sp.spmatrix | sp.sparray) -> None:
+    def __init__(
+        self, matrix: sp.spmatrix | sp.sparray, expected: tuple[int, int] = (0, 0)
+    ) -> None:
         matrix = matrix.tocsr()
+        rows, stored = expected
         self._kind = type(matrix)
         self._columns = matrix.shape[1]
-        self._data = GrowingArray(matrix.data)
-        self._indices = GrowingArray(matrix.indices)
-        self._indptr = GrowingArray(matrix.indptr.astype(matrix.indices.dtype))
+        self._data = GrowingArray(matrix.data, expected=stored)
+        self._indices = GrowingArray(matrix.indices, expected=stored)
+        self._indptr = GrowingArray(matrix.indptr.astype(matrix.indices.dtype), expected=rows + 1)
 
     @property
     def matrix(self) -> sp.csr_matrix:

@@ -3,17 +3,19 @@ once and then grown offer by offer."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
+from matchmaker.engine.analyzers import CharWbNgrams, WordNgrams
 from matchmaker.engine.buffers import GrowingRows
-from matchmaker.engine.tfidf import FrozenTfidf
+from matchmaker.engine.tfidf import FrozenTfidf, smoothed_idf
 
-if TYPE_CHECKING:  # imported where used: scikit-learn takes seconds to import
-    from sklearn.feature_extraction.text import TfidfVectorizer
+ANALYZERS = (WordNgrams((1, 2)), CharWbNgrams((3, 5)))  # the word and character models' terms
+CHUNK = 20_000  # documents counted at a time when fitting: large enough that their count
+# arrays are mapped from the system, so freeing each one, once moved, gives its memory back
 
 
 def check_texts(texts: Sequence[str], name: str) -> list[str]:
@@ -23,15 +25,66 @@ def check_texts(texts: Sequence[str], name: str) -> list[str]:
     return list(texts)
 
 
-def make_vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    """The word and character models, unfitted; scikit-learn is imported only to fit."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    common = {"sublinear_tf": True, "strip_accents": "unicode", "dtype": np.float32}
-    return (
-        TfidfVectorizer(ngram_range=(1, 2), **common),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common),
+def fit_tfidf(
+    analyze: Callable[[str], list[str]], documents: list[str]
+) -> tuple[FrozenTfidf, GrowingRows]:
+    """A model and the documents' rows exactly as ``TfidfVectorizer(sublinear_tf=True,
+    strip_accents="unicode", dtype=np.float32)`` with this analyzer fits and transforms
+    them, holding the counts once: each `CHUNK` of documents is counted with columns in
+    order of first sight, then, the vocabulary known, each chunk is renumbered in term
+    order, weighed and moved into buffers reserved for all the rows."""
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__  # a new term gets the next column
+    chunks: deque[tuple[np.ndarray, np.ndarray, np.ndarray]] = deque()
+    for start in range(0, len(documents), CHUNK):
+        columns: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        for document in documents[start : start + CHUNK]:
+            found = Counter(analyze(document))
+            columns.extend(map(vocabulary.__getitem__, found))
+            counts.extend(found.values())
+            indptr.append(len(columns))
+        chunks.append(
+            (
+                np.array(counts, dtype=np.float32),
+                np.array(columns, dtype=np.int32),
+                np.array(indptr, dtype=np.int32),
+            )
+        )
+    if not vocabulary:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    first_seen = list(vocabulary)
+    del vocabulary
+    order = sorted(range(len(first_seen)), key=first_seen.__getitem__)
+    column_of = np.empty(len(order), dtype=np.int32)  # term order of each first-seen column
+    column_of[order] = np.arange(len(order), dtype=np.int32)
+    document_counts = np.zeros(len(order), dtype=np.int64)
+    for _, seen, _ in chunks:
+        document_counts += np.bincount(seen, minlength=len(order))
+    model = FrozenTfidf(
+        vocabulary_={first_seen[old]: new for new, old in enumerate(order)},
+        idf_=smoothed_idf(document_counts[order], len(documents)),
+        analyze=analyze,
+        sublinear_tf=True,
+        dtype=np.dtype(np.float32),
     )
+    del first_seen, order
+    expected = (len(documents), sum(len(seen) for _, seen, _ in chunks))
+    rows = None
+    while chunks:
+        data, seen, offsets = chunks.popleft()  # freed once moved into the rows
+        matrix = sp.csr_matrix(
+            (data, column_of[seen], offsets), shape=(len(offsets) - 1, len(column_of))
+        )
+        del data, seen, offsets
+        model.weigh(matrix)
+        if rows is None:
+            rows = GrowingRows(matrix, expected=expected)
+        else:
+            rows.append(matrix)
+    assert rows is not None  # a vocabulary implies at least one document
+    return model, rows
 
 
 class LexicalIndex:
@@ -39,8 +92,10 @@ class LexicalIndex:
 
     Both models use sublinear term frequency and strip accents. ``add`` reads new documents
     with the fitted vocabulary and IDF weights, in time proportional to them: a word that no
-    fitted document had counts only from the next ``fit``. scikit-learn fits the models, which
-    are then kept frozen (``FrozenTfidf``), so that a saved index reads without it.
+    fitted document had counts only from the next ``fit``. The models are fitted as
+    scikit-learn's ``TfidfVectorizer`` fits them, number for number, but in a streaming pass
+    (``fit_tfidf``), and kept as ``FrozenTfidf``, so that neither fitting nor reading needs
+    scikit-learn.
 
     Attributes
     ----------
@@ -52,19 +107,13 @@ class LexicalIndex:
 
     def fit(self, documents: list[str]) -> LexicalIndex:
         """Learn both vocabularies on the documents and keep their rows."""
-        vectorizers = make_vectorizers()
-        self._rows = tuple(self._fitted_rows(vectorizer, documents) for vectorizer in vectorizers)
-        self.word_tfidf_, self.char_tfidf_ = (FrozenTfidf.of(v) for v in vectorizers)
+        (self.word_tfidf_, word_rows), (self.char_tfidf_, char_rows) = (
+            fit_tfidf(analyze, documents) for analyze in ANALYZERS
+        )
+        self._rows = (word_rows, char_rows)
         self._terms: np.ndarray | None = None  # the word vocabulary, listed on first use
         self._publish()
         return self
-
-    @staticmethod
-    def _fitted_rows(vectorizer: TfidfVectorizer, documents: list[str]) -> GrowingRows:
-        """Fit a model and keep its rows (the model's own matrix is freed at once)."""
-        matrix = vectorizer.fit_transform(documents)
-        matrix.sort_indices()  # as transform sorts them, so that sums run in one order
-        return GrowingRows(matrix)
 
     def add(self, documents: list[str]) -> None:
         """Append the documents' rows, read with the fitted vocabulary."""

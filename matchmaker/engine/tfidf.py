@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +31,18 @@ def normalise_rows(matrix: sp.csr_matrix) -> None:
         total = float(np.cumsum(row * row, dtype=np.float64)[-1])  # cumsum adds in order
         if total:
             row[...] = row.astype(np.float64) / math.sqrt(total)
+
+
+def smoothed_idf(document_counts: np.ndarray, n_documents: int) -> np.ndarray:
+    """``log((1 + n) / (1 + df)) + 1`` in single precision, operation for operation as
+    scikit-learn's ``TfidfTransformer.fit`` (smooth_idf, float32 counts) computes it."""
+    df = document_counts.astype(np.float32)
+    df += 1.0
+    idf = np.full_like(df, fill_value=n_documents + 1, dtype=np.float32)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
 
 
 @dataclass
@@ -74,29 +87,37 @@ class FrozenTfidf:
         """The texts' TF-IDF rows, equal to the fitted vectorizer's ``transform(texts)``;
         terms out of the vocabulary are ignored."""
         vocabulary = self.vocabulary_
-        indptr: list[int] = [0]
-        indices: list[int] = []
+        columns: list[int] = []
         counts: list[int] = []
+        lengths: list[int] = []
         for text in texts:
-            found = Counter(vocabulary[term] for term in self.analyze(text) if term in vocabulary)
-            columns = sorted(found)
-            indices.extend(columns)
-            counts.extend(found[c] for c in columns)
-            indptr.append(len(indices))
+            found = Counter(self.analyze(text))
+            columns.extend(map(vocabulary.get, found, repeat(-1, len(found))))
+            counts.extend(found.values())
+            lengths.append(len(found))
+        known = np.array(columns, dtype=np.int64) >= 0
+        rows = np.repeat(np.arange(len(texts)), lengths)[known]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
         matrix = sp.csr_matrix(
             (
-                np.array(counts, dtype=self.dtype),
-                np.array(indices, dtype=np.int32),
-                np.array(indptr, dtype=np.int32),
+                np.array(counts, dtype=self.dtype)[known],
+                np.array(columns, dtype=np.int32)[known],
+                indptr,
             ),
             shape=(len(texts), len(vocabulary)),
         )
+        self.weigh(matrix)
+        return matrix
+
+    def weigh(self, matrix: sp.csr_matrix) -> None:
+        """Turn a matrix of term counts into TF-IDF rows in place, as ``transform`` does."""
+        matrix.sort_indices()  # by column within each row, as scikit-learn keeps them
         if self.sublinear_tf:
             np.log(matrix.data, matrix.data)
             matrix.data += 1.0
         matrix.data *= self.idf_[matrix.indices]
         normalise_rows(matrix)
-        return matrix
 
     def feature_names(self) -> np.ndarray:
         """The terms in column order, as ``get_feature_names_out`` lists them."""

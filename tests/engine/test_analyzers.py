@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from types import SimpleNamespace
 
 import numpy as np
@@ -10,7 +11,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matchmaker.engine import lexical
 from matchmaker.engine.analyzers import CharWbNgrams, WordNgrams, analyzer_for
-from matchmaker.engine.lexical import make_vectorizers
+from matchmaker.engine.buffers import GrowingRows
+from matchmaker.engine.lexical import ANALYZERS, fit_tfidf
 from matchmaker.engine.ranker import Matcher
 from matchmaker.engine.records import NeedQuery
 from matchmaker.engine.text import TextRelevance
@@ -28,6 +30,15 @@ SAMPLE = [
     "",
     "   ",
 ]
+
+
+def make_vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The scikit-learn models the lexical index reproduces (word, then character), unfitted."""
+    common = {"sublinear_tf": True, "strip_accents": "unicode", "dtype": np.float32}
+    return (
+        TfidfVectorizer(ngram_range=(1, 2), **common),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +102,35 @@ def test_the_frozen_model_reads_as_the_fitted_one(fitted) -> None:
         assert list(frozen.feature_names()) == list(vectorizer.get_feature_names_out())
 
 
+def test_the_streaming_fit_gives_scikit_learns_model_and_rows(monkeypatch) -> None:
+    monkeypatch.setattr(lexical, "CHUNK", 4)  # several chunks, the last one short
+    documents = [*SAMPLE, SAMPLE[1], "", SAMPLE[0], "Straße straße STRASSE", SAMPLE[4], "x"]
+    for analyze, vectorizer in zip(ANALYZERS, make_vectorizers(), strict=True):
+        assert analyze == analyzer_for(vectorizer)
+        theirs = vectorizer.fit_transform(documents)
+        theirs.sort_indices()
+        model, rows = fit_tfidf(analyze, documents)
+        ours = rows.matrix
+        assert model.vocabulary_ == vectorizer.vocabulary_
+        assert list(model.vocabulary_) == sorted(model.vocabulary_)
+        assert model.idf_.dtype == vectorizer.idf_.dtype == np.float32
+        assert model.idf_.tobytes() == vectorizer.idf_.tobytes()
+        assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+        for ours_part, theirs_part in zip(
+            (ours.indptr, ours.indices, ours.data),
+            (theirs.indptr, theirs.indices, theirs.data),
+            strict=True,
+        ):
+            assert ours_part.tobytes() == theirs_part.astype(ours_part.dtype).tobytes()
+
+
+def test_a_fit_on_texts_without_terms_is_refused_as_scikit_learn_refuses_it() -> None:
+    for analyze, vectorizer in zip(ANALYZERS, make_vectorizers(), strict=True):
+        for fit in (partial(fit_tfidf, analyze), vectorizer.fit):
+            with pytest.raises(ValueError, match="empty vocabulary"):
+                fit(["", " \t "])
+
+
 def test_only_l2_normalised_tf_idf_models_are_frozen() -> None:
     vectorizer = TfidfVectorizer(norm="l1", strip_accents="unicode").fit(SAMPLE)
     with pytest.raises(ValueError, match="l2"):
@@ -114,15 +154,21 @@ def test_a_small_world_ranks_as_with_scikit_learns_own_models(monkeypatch) -> No
         ]
 
     frozen = rankings()
-    monkeypatch.setattr(lexical.FrozenTfidf, "of", _scikit_learn_reading)
+    monkeypatch.setattr(lexical, "fit_tfidf", _scikit_learn_fit)
     assert rankings() == frozen
     assert all(frozen)
 
 
-def _scikit_learn_reading(vectorizer: TfidfVectorizer) -> SimpleNamespace:
-    """A fitted vectorizer standing in for its frozen copy: the index as it was before."""
-    return SimpleNamespace(
+def _scikit_learn_fit(analyze, documents: list[str]) -> tuple[SimpleNamespace, GrowingRows]:
+    """A scikit-learn model and its rows standing in for the streaming fit: the index as it
+    was before."""
+    word, char = make_vectorizers()
+    vectorizer = word if analyze == ANALYZERS[0] else char
+    matrix = vectorizer.fit_transform(documents)
+    matrix.sort_indices()
+    reading = SimpleNamespace(
         transform=vectorizer.transform,
         idf_=vectorizer.idf_,
         feature_names=vectorizer.get_feature_names_out,
     )
+    return reading, GrowingRows(matrix)

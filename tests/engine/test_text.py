@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from matchmaker.engine import TextRelevance, text_scores
-from matchmaker.engine.lexical import make_vectorizers
+from tests.engine.test_analyzers import make_vectorizers
 
 FIXTURE = yaml.safe_load((Path(__file__).parent / "text_fixture.yaml").read_text("utf-8"))
 KEYS = list(FIXTURE["offers"])
