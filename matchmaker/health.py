@@ -29,6 +29,11 @@ def readyz():
         return {"status": "unavailable", "database": "unreachable"}, 503
     expected = set(ScriptDirectory.from_config(migrate.get_config()).get_heads())
     if current != expected:
-        return {"status": "unavailable", "database": "ok", "migrations": "pending",
-                "current": sorted(current), "expected": sorted(expected)}, 503
+        return {
+            "status": "unavailable",
+            "database": "ok",
+            "migrations": "pending",
+            "current": sorted(current),
+            "expected": sorted(expected),
+        }, 503
     return {"status": "ok", "database": "ok", "migrations": sorted(current)}

@@ -28,11 +28,13 @@ PSEUDONYMISED = "kept; shows the pseudonym once the person deletes their account
 
 PERSONAL_DATA: dict[str, PersonalField] = {
     "users.email": PersonalField(
-        "sign-in and e-mail notifications", CONTACT_VISIBILITY,
+        "sign-in and e-mail notifications",
+        CONTACT_VISIBILITY,
         f"{ACCOUNT}, then replaced by a unique address on the .invalid domain",
     ),
     "users.display_name": PersonalField(
-        "how the person appears to others", "signed-in users who see the person's records",
+        "how the person appears to others",
+        "signed-in users who see the person's records",
         f"{ACCOUNT}, then replaced by a pseudonym",
     ),
     "users.password_hash": PersonalField(
@@ -54,14 +56,16 @@ PERSONAL_DATA: dict[str, PersonalField] = {
         "API sign-in (SHA-256 of the token)", "nobody", f"{ACCOUNT}, then deleted"
     ),
     "invitations.email": PersonalField(
-        "invite a person to join an organisation", STAFF,
+        "invite a person to join an organisation",
+        STAFF,
         "kept as a record of the invitation; replaced by the pseudonymous address on deletion",
     ),
     "invitations.invited_by_id": PersonalField("who invited", STAFF, PSEUDONYMISED),
     "exchanges.created_by_id": PersonalField("who drafted the exchange", LINK, PSEUDONYMISED),
     "exchange_events.actor_id": PersonalField("audit trail", LINK, PSEUDONYMISED),
     "exchange_events.actor_name": PersonalField(
-        "audit trail, as it read at the time", "the exchange's parties and coordinators",
+        "audit trail, as it read at the time",
+        "the exchange's parties and coordinators",
         "kept; replaced by the pseudonym on deletion",
     ),
     "exchange_events.actor_role": PersonalField("audit trail", LINK, PSEUDONYMISED),
@@ -74,19 +78,23 @@ PERSONAL_DATA: dict[str, PersonalField] = {
         "whom a notification is for", "the person", f"{ACCOUNT}, then deleted"
     ),
     "notifications.message": PersonalField(
-        "names the person who acted", "the recipient",
+        "names the person who acted",
+        "the recipient",
         "the person's own are deleted; in others' the name is replaced by the pseudonym",
     ),
     "outbox.recipient": PersonalField(
-        "where an e-mail goes", "nobody in the app (operators)",
+        "where an e-mail goes",
+        "nobody in the app (operators)",
         "unsent ones are deleted on account deletion, sent ones pseudonymised",
     ),
     "outbox.body": PersonalField(
-        "the e-mail's text (greets the recipient, names the actor)", "nobody in the app",
+        "the e-mail's text (greets the recipient, names the actor)",
+        "nobody in the app",
         "the deleted person's own are erased; others' keep the text they were sent",
     ),
     "organisations.verification_evidence": PersonalField(
-        "how a coordinator confirms a representative (may name them)", STAFF,
+        "how a coordinator confirms a representative (may name them)",
+        STAFF,
         "as long as the organisation",
     ),
 }

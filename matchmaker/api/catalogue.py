@@ -23,8 +23,14 @@ def list_entries(kind: Kind[Any]):
         raise DomainError("organisation_id must be the id of an organisation, a whole number.")
     args = {
         name: search_text(request.args.get(name, ""), max_length=length)
-        for name, length in (("q", 200), ("country", 3), ("region", 60), ("theme", 60),
-                             ("type", 20), ("status", 20))
+        for name, length in (
+            ("q", 200),
+            ("country", 3),
+            ("region", 60),
+            ("theme", 60),
+            ("type", 20),
+            ("status", 20),
+        )
     }
     filters = Filters(
         q=args["q"],
