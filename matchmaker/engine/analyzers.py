@@ -12,10 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # only to freeze a fitted one: scikit-learn takes seconds to import
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
 WORD_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default
 _TOKEN = re.compile(WORD_PATTERN)
@@ -74,24 +70,3 @@ class CharWbNgrams:
                     break
                 grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
         return grams
-
-
-def analyzer_for(vectorizer: TfidfVectorizer) -> WordNgrams | CharWbNgrams:
-    """The plain analyzer equal to a scikit-learn vectorizer's, which must use only the
-    settings reproduced here (anything else raises ``ValueError``)."""
-    params = vectorizer.get_params()
-    supported = {
-        "input": "content",
-        "lowercase": True,
-        "strip_accents": "unicode",
-        "preprocessor": None,
-        "tokenizer": None,
-        "stop_words": None,
-    }
-    if params["analyzer"] == "word":
-        supported["token_pattern"] = WORD_PATTERN
-    different = sorted(name for name, value in supported.items() if params[name] != value)
-    if different or params["analyzer"] not in ("word", "char_wb"):
-        raise ValueError(f"no plain analyzer for these settings: {different or params['analyzer']}")
-    kind = WordNgrams if params["analyzer"] == "word" else CharWbNgrams
-    return kind(tuple(params["ngram_range"]))

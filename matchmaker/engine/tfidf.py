@@ -1,5 +1,6 @@
-"""A fitted TF-IDF model reduced to its vocabulary and weights, so that a saved index reads
-queries with numpy and SciPy alone (scikit-learn, which fitted it, takes seconds to import)."""
+"""A TF-IDF model as scikit-learn's ``TfidfVectorizer`` fits it, reduced to its vocabulary and
+weights, so that the index fits and reads texts with numpy and SciPy alone (scikit-learn takes
+seconds to import)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import repeat
-from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-
-from matchmaker.engine.analyzers import analyzer_for
-
-if TYPE_CHECKING:  # only to freeze a fitted one: scikit-learn takes seconds to import
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 def normalise_rows(matrix: sp.csr_matrix) -> None:
@@ -69,19 +64,6 @@ class FrozenTfidf:
     analyze: Callable[[str], list[str]]
     sublinear_tf: bool
     dtype: np.dtype
-
-    @classmethod
-    def of(cls, vectorizer: TfidfVectorizer) -> FrozenTfidf:
-        """Freeze a fitted ``TfidfVectorizer`` that uses the l2 norm and IDF weights."""
-        if vectorizer.norm != "l2" or not vectorizer.use_idf:
-            raise ValueError("only l2-normalised TF-IDF vectorizers can be frozen")
-        return cls(
-            vocabulary_=dict(vectorizer.vocabulary_),
-            idf_=np.asarray(vectorizer.idf_),
-            analyze=analyzer_for(vectorizer),
-            sublinear_tf=vectorizer.sublinear_tf,
-            dtype=np.dtype(vectorizer.dtype),
-        )
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         """The texts' TF-IDF rows, equal to the fitted vectorizer's ``transform(texts)``;

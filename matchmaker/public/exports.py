@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from flask import url_for
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from matchmaker.errors import Invalid
@@ -80,22 +80,27 @@ def offer_record(offer: Offer, url: str) -> dict[str, Any]:
     }
 
 
-def exchange_url(exchange_id: int) -> str:
-    """Absolute address of an exchange's public page (the CLI runs in a request context too)."""
-    return url_for("public.exchange", exchange_id=exchange_id, _external=True)
+def page_links(base_url: str, endpoint: str, argument: str) -> Callable[[int], str]:
+    """The absolute address of a page by id under ``base_url``, built from the app's routes
+    alone: the CLI has no request, and its files must link where the pages do."""
+    root = base_url.rstrip("/")
+    build = current_app.url_map.bind("").build
+    return lambda page_id: root + build(endpoint, {argument: page_id})
 
 
-def offer_url(offer_id: int) -> str:
-    return url_for("profiles.offer_detail", entry_id=offer_id, _external=True)
+def exchange_links(base_url: str) -> Callable[[int], str]:
+    return page_links(base_url, "public.exchange", "exchange_id")
 
 
-def exchange_records(filters: Filters) -> Iterator[dict[str, Any]]:
+def exchange_records(filters: Filters, base_url: str) -> Iterator[dict[str, Any]]:
+    url = exchange_links(base_url)
     for exchange in records.stream(filters):
-        yield exchange_record(exchange, exchange_url(exchange.id))
+        yield exchange_record(exchange, url(exchange.id))
 
 
-def offer_records() -> Iterator[dict[str, Any]]:
+def offer_records(base_url: str) -> Iterator[dict[str, Any]]:
     """Published offers of verified organisations, a batch at a time."""
+    url = page_links(base_url, "profiles.offer_detail", "entry_id")
     query = (
         public_query(OFFERS)
         .options(selectinload(Offer.themes), selectinload(Offer.organisation))
@@ -103,7 +108,7 @@ def offer_records() -> Iterator[dict[str, Any]]:
         .execution_options(yield_per=BATCH)
     )
     for offer in db.session.scalars(query):
-        yield offer_record(offer, offer_url(offer.id))
+        yield offer_record(offer, url(offer.id))
 
 
 def as_csv(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -145,9 +150,11 @@ def export(
     dataset: str,
     *,
     filters: Filters,
+    base_url: str,
     reporting_org: iati.ReportingOrg | None = None,
 ) -> Iterator[str]:
-    """The chunks of one export; an unknown format or dataset is refused before any output."""
+    """The chunks of one export, linking to the pages under ``base_url``; an unknown format
+    or dataset is refused before any output."""
     if fmt not in FORMATS:
         raise Invalid(f"Unknown export format {fmt!r}: choose csv, json or iati.")
     if dataset not in DATASETS:
@@ -155,6 +162,8 @@ def export(
     if fmt == "iati":
         if dataset != "exchanges" or reporting_org is None:
             raise Invalid("The IATI export covers exchanges only; export offers as csv or json.")
-        return iati.activities(records.stream(filters), reporting_org, exchange_url)
-    rows = exchange_records(filters) if dataset == "exchanges" else offer_records()
+        return iati.activities(records.stream(filters), reporting_org, exchange_links(base_url))
+    rows = (
+        exchange_records(filters, base_url) if dataset == "exchanges" else offer_records(base_url)
+    )
     return as_csv(rows) if fmt == "csv" else as_json(rows)

@@ -81,6 +81,7 @@ def export(name: str):
         fmt,
         dataset,
         filters=filters,
+        base_url=request.url_root,  # link to the host (and prefix) the file was asked from
         reporting_org=iati.ReportingOrg.from_config(current_app.config),
     )
     return Response(

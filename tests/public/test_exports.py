@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from lxml import etree
 from sqlalchemy import event
 
 from matchmaker.extensions import db
@@ -39,6 +40,14 @@ def test_exports_follow_the_dashboard_filters(client, public_world):
     assert [item["modality"] for item in items] == ["twinning"]
 
 
+def test_web_exports_link_to_the_host_and_prefix_they_were_asked_from(client, public_world):
+    for name in ("exchanges.json", "offers.json"):
+        response = client.get(f"/public/exports/{name}", base_url="https://localhost/mm")
+        item = json.loads(response.data)[0]
+        page = "public/exchanges" if name == "exchanges.json" else "offers"
+        assert item["url"] == f"https://localhost/mm/{page}/{item['id']}"
+
+
 def test_offer_exports_list_published_offers_of_verified_organisations(client, public_world):
     items = json.loads(client.get("/public/exports/offers.json").data)
     assert [item["title"] for item in items] == ["PUBLIC-OFFER on employment services"]
@@ -46,7 +55,9 @@ def test_offer_exports_list_published_offers_of_verified_organisations(client, p
     assert rows[0]["organisation"] == "National Employment Authority" and len(rows) == 1
 
 
-def test_cli_writes_each_format(runner, public_world, tmp_path):
+def test_cli_writes_each_format(app, runner, public_world, tmp_path):
+    """Without a request, links point at MATCHMAKER_BASE_URL, not at the test SERVER_NAME."""
+    app.config["BASE_URL"] = "https://matchmaker.example.org/open/"
     for fmt, dataset in (("csv", "exchanges"), ("json", "offers"), ("iati", "exchanges")):
         target = tmp_path / f"out.{fmt}"
         result = runner.invoke(args=["export", fmt, "--output", str(target), "--dataset", dataset])
@@ -54,7 +65,15 @@ def test_cli_writes_each_format(runner, public_world, tmp_path):
         assert f"Wrote {target}" in result.output
         assert target.stat().st_size > 100
     offer = json.loads((tmp_path / "out.json").read_text())[0]
-    assert offer["url"] == f"http://localhost/offers/{public_world['offer']}"  # SERVER_NAME
+    assert offer["url"] == f"https://matchmaker.example.org/open/offers/{public_world['offer']}"
+    exchanges = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text())))
+    assert exchanges[0]["url"] == (
+        f"https://matchmaker.example.org/open/public/exchanges/{public_world['completed']}"
+    )
+    links = etree.parse(tmp_path / "out.iati").xpath("iati-activity/@linked-data-uri")
+    assert links and all(
+        link.startswith("https://matchmaker.example.org/open/public/exchanges/") for link in links
+    )
     assert list(tmp_path.glob(".*partial")) == []
 
 
@@ -93,7 +112,7 @@ def test_an_export_streams_batch_by_batch(app, public_world, monkeypatch):
             provider_loads.append(statement)
 
     try:
-        chunks = exports.as_json(exports.exchange_records(Filters()))
+        chunks = exports.as_json(exports.exchange_records(Filters(), "http://localhost"))
         assert next(chunks) == "["
         first = json.loads(next(chunks).lstrip(",\n"))
         assert first["title"] == "Peer learning on employment promotion"
