@@ -4,9 +4,9 @@
 
 KILL_POINT is `row:N` (after N records were flushed inside the transaction), `commit` (just
 before COMMIT reaches the database) or `never` (the parent kills it at a time of its choosing;
-the child prints "started" once it is writing). Each operation is a function in OPERATIONS that
-builds its own input and calls the real service, so a new one (a round publish) is one more
-entry; the parent (tests/hardening/test_crash.py) checks all-or-nothing for every entry.
+the child prints "started" once it is writing). Each operation in OPERATIONS (a CSV import, a
+round publish) builds its own input and calls the real service, so a new one is one more entry;
+the parent (tests/hardening/test_crash.py) checks all-or-nothing for every entry.
 """
 
 from __future__ import annotations
@@ -16,13 +16,22 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from matchmaker.coordination import csv_import
 from matchmaker.extensions import db
+from matchmaker.profiles.organisations import name_key
+from matchmaker.rounds import services as rounds
+from models import Exchange, Need, Offer, Organisation, Round, RoundNeed, RoundPartner, User
+from models.base import utcnow
 from tests.hardening.scratch import scratch_app
 
 ROWS = 400  # organisations in the CSV file
+NEEDS = 300  # needs a round publish serves, one exchange each: more than the kill point row:250
+PROVIDERS = 30
+PARTNERS = 2  # providers per need in the slate
 
 
 def csv_rows() -> str:
@@ -31,11 +40,7 @@ def csv_rows() -> str:
     return "\n".join(lines) + "\n"
 
 
-def prepare_csv_import() -> object:
-    from sqlalchemy import select
-
-    from models import User
-
+def prepare_coordinator() -> User:
     existing = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
     if existing is not None:  # a run before this one was killed
         return existing
@@ -51,9 +56,7 @@ def prepare_csv_import() -> object:
     return coordinator
 
 
-def run_csv_import(coordinator: object, progress: Callable[[], None]) -> None:
-    from matchmaker.coordination import csv_import
-
+def run_csv_import(coordinator: User, progress: Callable[[], None]) -> None:
     write_row = csv_import._write_row
 
     def counting(kind: str, row: csv_import.Row) -> None:
@@ -65,10 +68,80 @@ def run_csv_import(coordinator: object, progress: Callable[[], None]) -> None:
     db.session.commit()
 
 
+def _organisation(name: str) -> Organisation:
+    return Organisation(
+        name=name,
+        name_key=name_key(name),
+        country_code="KEN",
+        constituent_type="government",
+        working_languages=["en"],
+        verification_status="verified",
+    )
+
+
+def prepare_round_publish() -> Round:
+    """A solved round with a slate for NEEDS needs, built directly: solving would take longer
+    than the publish under test."""
+    existing = db.session.scalar(select(Round).where(Round.name == "Crash round"))
+    if existing is not None:  # a run before this one was killed
+        return existing
+    coordinator = prepare_coordinator()
+    offers = [
+        Offer(
+            organisation=_organisation(f"Provider {n}"),
+            title=f"Offer {n}",
+            description="Training.",
+            status="published",
+        )
+        for n in range(PROVIDERS)
+    ]
+    requesters = [_organisation(f"Requester {n}") for n in range(NEEDS // 10)]
+    needs = [
+        Need(
+            organisation=requesters[n % len(requesters)],
+            title=f"Need {n}",
+            description="Training.",
+            status="published",
+        )
+        for n in range(NEEDS)
+    ]
+    round_ = Round(
+        name="Crash round",
+        status="solved",
+        created_by=coordinator,
+        min_partners=1,
+        max_partners=PARTNERS,
+        solved_at=utcnow(),
+    )
+    round_.needs = [RoundNeed(need=need, candidates=[]) for need in needs]
+    round_.slate = [
+        RoundPartner(need=need, organisation=offer.organisation, offer=offer, score=1.0)
+        for n, need in enumerate(needs)
+        for offer in (offers[(n + k) % PROVIDERS] for k in range(PARTNERS))
+    ]
+    db.session.add_all([*offers, *needs, round_])
+    db.session.commit()
+    return round_
+
+
+def run_round_publish(round_: Round, progress: Callable[[], None]) -> None:
+    propose = rounds._propose
+
+    def counting(*args: Any) -> Exchange:
+        exchange = propose(*args)
+        progress()
+        return exchange
+
+    rounds._propose = counting  # type: ignore[assignment]
+    rounds.publish(round_.created_by, round_, round_.version)
+    db.session.commit()
+
+
 # name -> (prepare: commits what the operation needs, run: the operation, calling progress()
 # after each record it writes)
-OPERATIONS: dict[str, tuple[Callable[[], object], Callable[[object, Callable[[], None]], None]]] = {
-    "csv_import": (prepare_csv_import, run_csv_import),
+OPERATIONS: dict[str, tuple[Callable[[], Any], Callable[[Any, Callable[[], None]], None]]] = {
+    "csv_import": (prepare_coordinator, run_csv_import),
+    "round_publish": (prepare_round_publish, run_round_publish),
 }
 
 
