@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         extensions,
         i18n,
         logging_setup,
+        page_cache,
         routing,
         web_security,
     )
@@ -70,4 +71,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     error_pages.register(app)
     cli.register(app)
+    page_cache.init_app(app)
     return app

@@ -36,6 +36,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _non_negative(value: str) -> int:
+    number = _int(value)
+    if number < 0:
+        raise ConfigError(f"expected a whole number of at least 0, got {value!r}")
+    return number
+
+
 def _log_format(value: str) -> str:
     if value.lower() not in ("plain", "json"):
         raise ConfigError(f"expected plain or json, got {value!r}")
@@ -54,6 +61,8 @@ SETTINGS: dict[str, tuple[str | None, object, str]] = {
     "API_TOKEN_DAYS": ("90", _int, "lifetime of API tokens"),
     "SESSION_IDLE_MINUTES": ("30", _positive, "sign a session out after this long unused"),
     "SESSION_MAX_HOURS": ("12", _positive, "sign a session out this long after sign-in"),
+    "PAGE_CACHE_SECONDS": ("10", _non_negative, "cache public pages this long (0: off)"),
+    "PAGE_CACHE_MEGABYTES": ("64", _positive, "memory for those pages, per process"),
     "LOG_LEVEL": ("INFO", str, "logging level"),
     "LOG_FORMAT": ("plain", _log_format, "plain lines, or json (one object per line)"),
     "BASE_URL": ("http://127.0.0.1:5000", str, "public address, for links in e-mails"),

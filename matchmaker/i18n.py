@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import (
     Blueprint,
     Flask,
@@ -13,6 +15,8 @@ from flask import (
     url_for,
 )
 from flask_babel import format_decimal, format_percent, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from matchmaker.config import PROJECT_ROOT
 from matchmaker.extensions import babel, db
@@ -31,10 +35,21 @@ def select_locale() -> str:
     """An explicit choice (the switcher's cookie) wins, else the browser's wish, else English."""
     if not has_request_context():
         return "en"
-    chosen = request.cookies.get(COOKIE)
+    return language_for(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
+
+
+def language_for(chosen: str | None, accept_language: str | None) -> str:
+    """The language of a reader who chose `chosen` (the cookie) and whose browser sends this
+    Accept-Language header; also the page cache's, which answers before Flask sees a request."""
     if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="en")
+        return chosen  # type: ignore[return-value]
+    return _browser_language(accept_language or "")
+
+
+@lru_cache(maxsize=256)  # few distinct headers; parsing one costs more than the lookup
+def _browser_language(accept_language: str) -> str:
+    wishes = parse_accept_header(accept_language, LanguageAccept)
+    return wishes.best_match(LANGUAGES, default="en") or "en"
 
 
 def current_language() -> str:

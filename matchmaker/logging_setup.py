@@ -15,6 +15,7 @@ import uuid
 
 from flask import Flask, Response, g, has_request_context, request
 from flask.logging import default_handler
+from sqlalchemy import inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
@@ -27,9 +28,14 @@ def current_request_id() -> str:
     if not has_request_context():
         return "-"
     if "request_id" not in g:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER, ""))
     return str(g.request_id)
+
+
+def request_id_from(incoming: str) -> str:
+    """The caller's request id when it is sane (a proxy's, to follow a request across
+    services), else a new one."""
+    return incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
 class RequestIdFilter(logging.Filter):
@@ -98,6 +104,9 @@ def acting_user_id() -> str:
     """The token or session user's id (never a name or address), or "-"; it never loads the
     user itself, so logging a request cannot query the database (which may be down)."""
     user = g.get("api_user") or g.get("_login_user")  # set once API or Flask-Login resolved it
-    if user is not None and user.is_authenticated:
-        return str(user.id)
-    return "-"
+    if user is None or not user.is_authenticated:
+        return "-"
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.identity:  # without loading: a commit expired the object
+        return str(state.identity[0])
+    return str(user.id)

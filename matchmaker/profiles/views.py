@@ -14,6 +14,7 @@ from matchmaker.extensions import db
 from matchmaker.forms import form_data, show_errors
 from matchmaker.knowledge.vocabulary import CONSTITUENT_TYPES, OFFER_STATUSES
 from matchmaker.labels import label
+from matchmaker.page_cache import public_page
 from matchmaker.profiles import catalogue, organisations
 from matchmaker.profiles.catalogue import NEEDS, OFFERS, Filters, Kind
 from matchmaker.profiles.choices import ILO_REGION_LABELS, country_choices, theme_choices
@@ -25,6 +26,7 @@ KINDS: dict[str, Kind[Any]] = {"needs": NEEDS, "offers": OFFERS}
 
 
 @profiles.get("/")
+@public_page
 def home():
     return render_template("home.html")
 
@@ -43,6 +45,7 @@ def dashboard():
 
 
 @profiles.get("/organisations/<id:organisation_id>")
+@public_page
 def organisation_detail(organisation_id: int):
     actor = current_actor()
     organisation = organisations.get_visible(actor, organisation_id)
@@ -90,6 +93,7 @@ def organisation_edit(organisation_id: int):
 
 
 @profiles.get("/directory")
+@public_page
 def directory():
     plural = request.args.get("kind", "offers")
     kind = KINDS.get(plural) or abort(404)
@@ -204,7 +208,10 @@ for _plural, _kind in KINDS.items():
         defaults=_defaults,
     )
     profiles.add_url_rule(
-        f"/{_plural}/<id:entry_id>", f"{_kind.noun}_detail", entry_detail, defaults=_defaults
+        f"/{_plural}/<id:entry_id>",
+        f"{_kind.noun}_detail",
+        public_page(entry_detail),
+        defaults=_defaults,
     )
     profiles.add_url_rule(
         f"/{_plural}/<id:entry_id>/edit",

@@ -15,6 +15,7 @@ from flask import (
 )
 
 from matchmaker.knowledge.vocabulary import MODALITIES
+from matchmaker.page_cache import public_page
 from matchmaker.profiles.choices import ILO_REGION_LABELS, theme_choices
 from matchmaker.public import dashboard as figures
 from matchmaker.public import exports, iati, records
@@ -39,6 +40,7 @@ EXPORTS = {
 
 
 @public.get("")
+@public_page
 def index():
     filters, problems = records.parse_filters(request.args)
     return render_template(
@@ -58,6 +60,7 @@ def index():
 
 
 @public.get("/exchanges/<id:exchange_id>")
+@public_page
 def exchange(exchange_id: int):
     found = records.get(exchange_id) or abort(404)
     return render_template(
