@@ -116,13 +116,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _environment(database_url: str) -> dict[str, str]:
-    return {
+def _environment(database_url: str, page_cache_seconds: int | None = None) -> dict[str, str]:
+    env = {
         **os.environ,
         "MATCHMAKER_DATABASE_URL": database_url,
         "MATCHMAKER_LOG_LEVEL": "WARNING",
         "MATCHMAKER_INSTANCE_PATH": str(Path(tempfile.gettempdir()) / "matchmaker-loadtest"),
     }
+    if page_cache_seconds is not None:
+        env["MATCHMAKER_PAGE_CACHE_SECONDS"] = str(page_cache_seconds)
+    return env
 
 
 def _prepare_database(database_url: str, skip_init: bool) -> None:
@@ -214,37 +217,51 @@ def _scenario_requests(database_url: str) -> dict[str, list[dict[str, object]]]:
     return {"browsing": browsing, "matching": matching, "proposing": proposing}
 
 
-def _serve(app_spec: str, port: int, workers: int, threads: int, env: dict[str, str]):
-    process = subprocess.Popen(  # noqa: S603 (our own command)
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers),
-            "--threads", str(threads),
-            "--worker-class", "gthread",
-            "--log-level", "warning",
-            "--chdir", str(ROOT),
-            app_spec,
-        ],
-        env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'benchmarks'}"},
-        cwd=ROOT,
+def _serve(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(  # noqa: S603 (our own commands)
+        command, env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'benchmarks'}"}, cwd=ROOT
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5):  # noqa: S310
+            with urllib.request.urlopen(f"{_address(command)}/readyz", timeout=5):  # noqa: S310
                 return process
         except OSError as error:
             if getattr(error, "code", None) == 404:  # the bare app has no /readyz: it is up
                 return process
             time.sleep(0.5)
     process.terminate()
-    raise SystemExit(f"{app_spec} did not start on port {port}")
+    raise SystemExit(f"{' '.join(command)} did not start")
 
 
-def _warm(port: int, items: list[dict[str, object]]) -> None:
-    """Load the engine's index in every worker before measuring (GETs only, a few rounds)."""
-    for item in items * 3:
+def _matchmaker(port: int, args: argparse.Namespace) -> list[str]:
+    """The product's own server (``matchmaker run``: gunicorn with the app's settings)."""
+    return [
+        str(Path(sys.executable).with_name("matchmaker")), "run", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads),
+    ]
+
+
+def _bare(port: int, args: argparse.Namespace) -> list[str]:
+    """The bare endpoint under gunicorn with the same bind, workers, threads and worker class."""
+    return [
+        str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+        "--workers", str(args.workers), "--threads", str(args.threads),
+        "--worker-class", "gthread", "--log-level", "warning", "--chdir", str(ROOT),
+        "load:hello_app",
+    ]
+
+
+def _address(command: list[str]) -> str:
+    if "--port" in command:
+        return f"http://127.0.0.1:{command[command.index('--port') + 1]}"
+    return f"http://{command[command.index('--bind') + 1]}"
+
+
+def _warm(port: int, items: list[dict[str, object]], workers: int) -> None:
+    """Load the engine's index and render each page in every worker before measuring (GETs
+    only, three rounds per worker: connections spread over the workers)."""
+    for item in items * 3 * workers:
         if item["method"] != "GET":
             continue
         request = urllib.request.Request(  # noqa: S310 (loopback)
@@ -285,22 +302,28 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=30, help="seconds per scenario")
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--skip-init", action="store_true", help="reuse a loaded database")
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=None,
+        help="MATCHMAKER_PAGE_CACHE_SECONDS for the app (default: the app's; 0: no page cache)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     _prepare_database(args.database_url, args.skip_init)
     scenarios = _scenario_requests(args.database_url)
-    env = _environment(args.database_url)
+    env = _environment(args.database_url, args.page_cache_seconds)
     split = {"browsing": args.users // 2, "matching": args.users * 3 // 8}
     split["proposing"] = args.users - sum(split.values())
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         port = _free_port()
-        server = _serve("wsgi:app", port, args.workers, args.threads, env)
+        server = _serve(_matchmaker(port, args), env)
         try:
-            _warm(port, scenarios["browsing"][:5] + scenarios["matching"])
+            _warm(port, scenarios["browsing"] + scenarios["matching"], args.workers)
             mixed = _collect(
                 [
                     _wrk(kind, port, split[kind], args.duration, scenarios[kind], work)
@@ -311,7 +334,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
         port = _free_port()
-        server = _serve("load:hello_app", port, args.workers, args.threads, env)
+        server = _serve(_bare(port, args), env)
         try:
             hello_items = [{"method": "GET", "path": "/hello"}]
             bare = _collect(
@@ -333,9 +356,10 @@ def _report(mixed: list[Result], bare: Result, args: argparse.Namespace) -> None
         float("nan"),
         sum(r.errors for r in mixed),
     )
+    cache = "default" if args.page_cache_seconds is None else f"{args.page_cache_seconds} s"
     print(
         f"\n{args.users} users, {args.duration} s per scenario, gunicorn {args.workers} "
-        f"worker(s) x {args.threads} threads, PostgreSQL, demo world"
+        f"worker(s) x {args.threads} threads, PostgreSQL, demo world, page cache {cache}"
     )
     print(f"{'kind':<18}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
           f"{'errors':>8}  target")

@@ -90,8 +90,9 @@ def list_exchanges():
 @api.post("/exchanges")
 def create_exchange():
     exchange = services.create(caller(), json_body())
+    body = exchange_body(exchange)  # before the commit expires what the session holds
     commit()
-    return exchange_body(exchange), 201
+    return body, 201
 
 
 @api.get("/exchanges/<id:exchange_id>")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import request
+from typing import Any
+
+from flask import current_app, request
 
 from matchmaker.api import api, serializers
 from matchmaker.api.common import caller
 from matchmaker.errors import DomainError
-from matchmaker.matching.service import matches_for_need
+from matchmaker.matching.service import NeedMatches, matches_for_need
 
 
 @api.get("/needs/<id:need_id>/matches")
@@ -18,6 +20,12 @@ def need_matches(need_id: int):
         raise DomainError("top must be a whole number between 1 and 50.") from exc
     include_own = request.args.get("include_own_country", "").lower() in ("1", "true", "yes")
     result = matches_for_need(caller(), need_id, top=top, include_own_country=include_own)
+    body = result.derived("api", lambda: current_app.json.dumps(_body(result)) + "\n")
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def _body(result: NeedMatches) -> dict[str, Any]:
+    """The same for every caller allowed to see it, so it is encoded once per ranking."""
     return {
         "need": {"id": result.need.id, "title": result.need.title},
         "themes": list(result.ranking.themes),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from matchmaker import access
+from matchmaker.database import writes_expected
 from matchmaker.errors import Invalid, NotFound
 from matchmaker.extensions import db
+from matchmaker.memo import Row, app_memo, revive, snapshot
 from matchmaker.profiles import organisations
 from matchmaker.security import (
     hash_password,
@@ -27,6 +31,7 @@ from models.base import as_utc, utcnow
 from models.user import ROLES
 
 INVITATION_DAYS = 14
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)  # how precisely a token's "last used" is kept
 
 
 def normalise_email(raw: object, field: str = "email") -> str:
@@ -206,14 +211,65 @@ def issue_api_token(user: User, name: str, lifetime_days: int) -> str:
     return token
 
 
+@dataclass(frozen=True)
+class _TokenFacts:
+    """What a token's check needs, kept between calls (``matchmaker.memo``)."""
+
+    token_id: int
+    revoked: bool
+    expires_at: datetime
+    last_used_at: datetime | None
+    user: Row[User]
+
+
 def user_for_api_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= utcnow():
+    digest = token_digest(token)
+    facts = app_memo("api-tokens", ("api_tokens", "users")).get(
+        digest, lambda: _token_facts(digest)
+    )
+    now = utcnow()
+    if facts is None or facts.revoked or as_utc(facts.expires_at) <= now:
         return None
-    if not row.user.active:
+    if not facts.user.values["active"]:
         return None
-    row.last_used_at = utcnow()
-    return row.user
+    if facts.last_used_at is None or as_utc(facts.last_used_at) <= now - TOKEN_USE_RESOLUTION:
+        if writes_expected.get():  # SQLite: this request holds the write lock already
+            db.session.get(ApiToken, facts.token_id).last_used_at = now  # type: ignore[union-attr]
+        else:
+            _note_token_use(facts.token_id, now)
+            # End the read transaction the lookup began: on SQLite one begun before that
+            # write could not turn into a write later in the request.
+            db.session.rollback()
+    return revive(db.session, facts.user)
+
+
+def _token_facts(digest: str) -> _TokenFacts | None:
+    row = db.session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == digest)
+    )
+    if row is None:
+        return None
+    return _TokenFacts(
+        row.id, row.revoked_at is not None, row.expires_at, row.last_used_at, snapshot(row.user)
+    )
+
+
+def _note_token_use(token_id: int, now: datetime) -> None:
+    """Record a token's use at most every few minutes, in a transaction of its own: kept
+    when the request only reads (and rolls back), and calls with one token do not queue
+    behind each other on its row."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at <= now - TOKEN_USE_RESOLUTION,
+                ),
+            )
+            .values(last_used_at=now)
+        )
 
 
 def revoke_api_token(user: User, token_id: int) -> None:

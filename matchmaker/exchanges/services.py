@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker import access
 from matchmaker.errors import Conflict, Forbidden, Invalid, NotFound
@@ -162,7 +162,9 @@ def _budget(data: dict[str, Any], cleaner: Cleaner) -> dict[str, Any]:
 def create(actor: User, data: dict[str, Any]) -> Exchange:
     """A draft exchange for a published need, by its organisation or a coordinator."""
     need_id = record_id(data.get("need_id"))
-    need = db.session.get(Need, need_id) if need_id else None
+    need = (
+        db.session.get(Need, need_id, options=[joinedload(Need.organisation)]) if need_id else None
+    )
     if need is None or not access.can_view_entry(actor, need):
         raise Invalid(
             _("Give the id of a need you can see."), fields={"need_id": _("Unknown need.")}

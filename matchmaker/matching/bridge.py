@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from matchmaker.engine import records as engine
@@ -25,6 +25,8 @@ from models import (
     OfferEmbedding,
     Organisation,
     Theme,
+    need_themes,
+    offer_themes,
 )
 from models.base import utcnow
 
@@ -159,18 +161,36 @@ def _needed_themes(organisation_ids: set[int]) -> dict[int, set[str]]:
 def documented_history() -> list[tuple[Exchange, engine.PastExchange]]:
     """Completed exchanges, by id, each with the engine's record of it (providers, themes,
     mean usefulness rating): the track record, and the evaluation's cases."""
-    ratings = dict(db.session.execute(
-        select(Evaluation.exchange_id, func.avg(Evaluation.usefulness))
-        .group_by(Evaluation.exchange_id)).all())
+    ratings = dict(
+        db.session.execute(
+            select(Evaluation.exchange_id, func.avg(Evaluation.usefulness)).group_by(
+                Evaluation.exchange_id
+            )
+        ).all()
+    )
     exchanges = db.session.scalars(
-        select(Exchange).where(Exchange.state.in_(HISTORY_STATES)).order_by(Exchange.id)
-        .options(selectinload(Exchange.providers).selectinload(ExchangeProvider.organisation),
-                 selectinload(Exchange.need).selectinload(Need.themes),
-                 selectinload(Exchange.need).selectinload(Need.organisation)))
-    return [(e, engine.PastExchange(
-        tuple(p.organisation_id for p in e.providers), tuple(t.code for t in e.need.themes),
-        float(ratings[e.id]) if e.id in ratings else None, e.need.organisation.country_code,
-        e.year)) for e in exchanges]
+        select(Exchange)
+        .where(Exchange.state.in_(HISTORY_STATES))
+        .order_by(Exchange.id)
+        .options(
+            selectinload(Exchange.providers).selectinload(ExchangeProvider.organisation),
+            selectinload(Exchange.need).selectinload(Need.themes),
+            selectinload(Exchange.need).selectinload(Need.organisation),
+        )
+    )
+    return [
+        (
+            e,
+            engine.PastExchange(
+                tuple(p.organisation_id for p in e.providers),
+                tuple(t.code for t in e.need.themes),
+                float(ratings[e.id]) if e.id in ratings else None,
+                e.need.organisation.country_code,
+                e.year,
+            ),
+        )
+        for e in exchanges
+    ]
 
 
 def history() -> list[engine.PastExchange]:
@@ -225,18 +245,24 @@ def embeddings_for(offers: list[engine.Offer], texts: list[str], encoder: Encode
 
 
 def need_query(need: Need) -> engine.NeedQuery:
+    """The engine's view of a need; its themes and those its organisation offers come in one
+    query of codes (the match API asks for this on every call)."""
     organisation = need.organisation
-    offered = db.session.scalars(
-        select(Theme.code)
-        .join(Offer.themes)
+    own = select(literal(True), need_themes.c.theme_code).where(need_themes.c.need_id == need.id)
+    offered = (
+        select(literal(False), offer_themes.c.theme_code)
+        .join(Offer, Offer.id == offer_themes.c.offer_id)
         .where(Offer.organisation_id == organisation.id, Offer.status == "published")
-    ).all()
+    )
+    codes: dict[bool, set[str]] = {True: set(), False: set()}
+    for is_own, code in db.session.execute(union_all(own, offered)):
+        codes[bool(is_own)].add(code)
     return engine.NeedQuery(
         text=f"{need.title}\n{need.description}",
         country=organisation.country_code,
         language=need.text_language,
-        themes=tuple(t.code for t in need.themes),
+        themes=tuple(sorted(codes[True])),
         languages=tuple(dict.fromkeys([*need.languages, *organisation.working_languages])),
         requester_id=organisation.id,
-        offered_themes=tuple(sorted(set(offered))),
+        offered_themes=tuple(sorted(codes[False])),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy import Select, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from matchmaker.matching.bridge import ACTIVE_STATES, HISTORY_STATES
@@ -46,14 +46,31 @@ class Changes:
     change_ids: set[int]
 
 
+def _tip_query() -> Select[tuple[int, str, int]]:
+    tip = (
+        select(IndexChange.id, IndexChange.token)
+        .order_by(IndexChange.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    near = (
+        select(func.count())
+        .where(IndexChange.id > tip.c.id - LOOKBACK)
+        .correlate(tip)
+        .scalar_subquery()
+    )
+    return select(tip.c.id, tip.c.token, near)
+
+
+TIP = _tip_query()  # built once: every call of the match API asks for the tip
+
+
 def current_version(session: Session) -> Version:
-    last = session.execute(
-        select(IndexChange.id, IndexChange.token).order_by(IndexChange.id.desc()).limit(1)
-    ).first()
+    """The tip and the rows near it, in one query on the session's connection."""
+    last = session.connection().execute(TIP).first()
     if last is None:
         return Version(0, "", 0)
-    rows = session.scalar(select(func.count()).where(IndexChange.id > last.id - LOOKBACK))
-    return Version(last.id, last.token, rows or 0)
+    return Version(last[0], last[1], last[2] or 0)
 
 
 def recent_change_ids(session: Session, version: Version) -> set[int]:

@@ -1,7 +1,8 @@
 """Each process's ranking index: built at start-up or loaded from the instance folder, kept
 current from the change log (``changes``), rebuilt in the background when much changed.
 
-A process compares its index's version with the log's tip on each call. A few changed offers
+A process compares its index's version with the log's tip on each call (the tip read again
+after TIP_SECONDS, or at once when a commit of this process wrote the log). A few changed offers
 are applied in place (``Matcher.add_offers``/``remove_offers``, milliseconds each); a wider
 change, or more offers than ``INCREMENTAL_LIMIT``, starts a rebuild in a thread while the old
 index keeps serving. Ranking and in-place updates take turns on the index's lock; a rebuild
@@ -31,12 +32,14 @@ from matchmaker.engine.embeddings import Encoder
 from matchmaker.extensions import db
 from matchmaker.matching import bridge, changes
 from matchmaker.matching.changes import LOOKBACK, Version
+from matchmaker.memo import Memo
 
 if TYPE_CHECKING:  # imported where used: scikit-learn takes seconds to import
     from matchmaker.engine.ranker import Matcher
 
 log = logging.getLogger(__name__)
 
+TIP_SECONDS = 0.25  # another process's change reaches this one's rankings within this
 INCREMENTAL_LIMIT = 100  # changed offers applied in place at once; more ask for a rebuild
 REFIT_SHARE = 0.2  # in-place updates, as a share of the index, after which it is refitted
 FORMAT = 1  # of the pickled file
@@ -52,7 +55,8 @@ class LiveIndex:
     version: Version
     absorbed: set[int]
     updates: int = 0  # offers applied in place since the fit
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Re-entrant: a remembered ranking may be computed by a call that remembers its own.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     rankings: OrderedDict[Hashable, object] = field(default_factory=OrderedDict, repr=False)
 
     def use(self, function: Callable[[Matcher], T]) -> T:
@@ -108,6 +112,7 @@ class IndexHolder:
         self._first = threading.Lock()  # the first build, which calls wait for (nothing to serve)
         self._guard = threading.Lock()
         self._rebuild: threading.Thread | None = None
+        self._tips: Memo[str, Version] = Memo(("index_changes",), size=1, seconds=TIP_SECONDS)
 
     @property
     def path(self) -> Path:
@@ -119,7 +124,7 @@ class IndexHolder:
         `wait` rebuilds now rather than in the background, and persists what it caught up:
         for a one-off command, which has no later call to serve fresher.
         """
-        version = changes.current_version(db.session)
+        version = self._tip(fresh=wait)
         if self._live is None:
             with self._first:
                 if self._live is None:
@@ -135,6 +140,12 @@ class IndexHolder:
         if wait:
             self.join_rebuild()
         return self._live
+
+    def _tip(self, *, fresh: bool) -> Version:
+        """The log's tip: the match API asks on every call."""
+        if fresh:
+            return changes.current_version(db.session)
+        return self._tips.get("tip", lambda: changes.current_version(db.session))
 
     def start(self) -> None:
         """Build (or load) the index in the background: at start-up, before the first call."""

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from matchmaker import access
 from matchmaker.engine.embeddings import Encoder, UniversalSentenceEncoder
@@ -22,14 +25,16 @@ from matchmaker.engine.records import NeedQuery
 from matchmaker.errors import Forbidden, Invalid, NotFound
 from matchmaker.extensions import db
 from matchmaker.matching.bridge import need_query
-from matchmaker.matching.index import IndexHolder
-from models import Country, Need, User
+from matchmaker.matching.index import IndexHolder, LiveIndex
+from matchmaker.memo import Row, app_memo, revive, snapshot
+from models import Country, Need, Organisation, User
 
 if TYPE_CHECKING:  # imported where used: scikit-learn takes seconds to import
     import numpy as np
 
     from matchmaker.engine.ranker import Matcher, Ranking
 
+T = TypeVar("T")
 _encoder: Encoder | None = None
 _holders = threading.Lock()
 
@@ -82,9 +87,7 @@ def rank(
 ) -> Ranking:
     """Rank with the app's index, in turn with its in-place updates; `embedding`: the
     query's, being computed; `wait`: see ``IndexHolder.current``."""
-    live = holder().current(wait=wait)
-    if live is None:
-        raise NotFound(_("There are no published offers to match yet."))
+    live = _live(wait)
     unknown = set(query.themes) - set(live.matcher.theme_pillars)
     if unknown:
         raise Invalid(
@@ -101,23 +104,55 @@ def rank(
     )
 
 
+def _live(wait: bool = False) -> LiveIndex:
+    live = holder().current(wait=wait)
+    if live is None:
+        raise NotFound(_("There are no published offers to match yet."))
+    return live
+
+
 @dataclass(frozen=True)
 class NeedMatches:
     need: Need
     ranking: Ranking
+    index: LiveIndex = field(repr=False)
+    key: Hashable = field(repr=False)  # what the ranking is remembered under
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """A value made from the ranking alone (the API's body), kept with it."""
+        return self.index.remembered((self.key, name), lambda _matcher: compute())
 
 
 def matches_for_need(
     actor: User | None, need_id: int, *, top: int = 10, include_own_country: bool = False
 ) -> NeedMatches:
     """Ranked partners for a need, for its organisation's members and coordinators."""
-    need = access.require_view_entry(actor, db.session.get(Need, need_id), "need")
+    rows = app_memo("needs", ("needs", "organisations")).get(need_id, lambda: _need_rows(need_id))
+    found = None
+    if rows is not None:
+        found = revive(db.session, rows[0])
+        set_committed_value(found, "organisation", revive(db.session, rows[1]))
+    need = access.require_view_entry(actor, found, "need")
     if not (access.is_member_of(actor, need.organisation) or access.is_staff(actor)):
         raise Forbidden(_("Only the need's organisation and coordinators see its matches."))
     if not 1 <= top <= 50:
         raise Invalid(_("top must be between 1 and 50."), fields={"top": _("Out of range.")})
-    ranking = rank(need_query(need), top=top, include_own_country=include_own_country)
-    return NeedMatches(need, ranking)
+    # Kept under the need's id and last edit until the index changes: a repeated call (the
+    # API polled, a page reloaded) skips reading the need's themes and ranking again.
+    live = _live()
+    key = ("need", need.id, need.updated_at, top, include_own_country)
+    ranking = live.remembered(
+        key,
+        lambda _matcher: rank(need_query(need), top=top, include_own_country=include_own_country),
+    )
+    return NeedMatches(need, ranking, live, key)
+
+
+def _need_rows(need_id: int) -> tuple[Row[Need], Row[Organisation]] | None:
+    need = db.session.get(  # the organisation in the same query, without its country
+        Need, need_id, options=[joinedload(Need.organisation).lazyload(Organisation.country)]
+    )
+    return None if need is None else (snapshot(need), snapshot(need.organisation))
 
 
 def rank_text(

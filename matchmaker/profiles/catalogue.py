@@ -157,6 +157,8 @@ def update(kind: Kind[EntryT], actor: User, entry: EntryT, data: dict[str, Any])
         setattr(entry, field, value)
     _check_window(entry)
     _apply_status(kind, entry, status)
+    if db.session.is_modified(entry, include_collections=True):
+        entry.updated_at = utcnow()  # a change of themes alone is an edit too
     db.session.flush()
     return entry
 

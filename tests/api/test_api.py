@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from matchmaker.auth.services import TOKEN_USE_RESOLUTION
 from matchmaker.extensions import db
 from models import ApiToken, Need
+from models.base import as_utc, utcnow
 from tests.factories import PASSWORD
 
 
@@ -52,6 +56,23 @@ def test_revoked_token_stops_working(client, make_user, api_token):
     db.session.scalar(select(ApiToken)).revoked_at = func.now()
     db.session.commit()
     assert client.get("/api/v1/needs", headers=headers).status_code == 401
+
+
+def test_a_read_records_the_tokens_use_at_most_every_few_minutes(client, make_user, api_token):
+    headers = api_token(make_user(role="coordinator"))
+    assert client.get("/api/v1/needs", headers=headers).status_code == 200  # a read: rolled back
+    db.session.expire_all()
+    token = db.session.scalar(select(ApiToken))
+    first = as_utc(token.last_used_at)
+    assert utcnow() - first < timedelta(minutes=1)
+    assert client.get("/api/v1/needs", headers=headers).status_code == 200
+    db.session.expire_all()
+    assert as_utc(token.last_used_at) == first  # within the resolution: no write at all
+    token.last_used_at = first - TOKEN_USE_RESOLUTION
+    db.session.commit()
+    assert client.get("/api/v1/needs", headers=headers).status_code == 200
+    db.session.expire_all()
+    assert as_utc(token.last_used_at) > first - TOKEN_USE_RESOLUTION
 
 
 def test_create_need_answers_201_with_the_contract(client, make_organisation, make_user, api_token):

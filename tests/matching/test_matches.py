@@ -11,6 +11,8 @@ import pytest
 
 from matchmaker.dataload import load_path
 from matchmaker.extensions import db
+from models import Need
+from models.base import as_utc
 
 INJURY = "Employment injury compensation and occupational safety and health"
 
@@ -66,6 +68,24 @@ def test_api_matches_contract(client, world, api_token):
     assert "DEU" not in [m["country"] for m in body["matches"]]
     assert [m["country"] for m in body["facilitators"]] == ["DEU"]
     assert body["facilitators"][0]["triangular"] is True
+
+
+def test_a_remembered_ranking_follows_an_edit_of_the_needs_themes_alone(
+    client, world, api_token
+):
+    headers = api_token(world["member"])
+    need_id = world["need"].id
+    path = f"/api/v1/needs/{need_id}/matches"
+    assert client.get(path, headers=headers).get_json()["themes"] == ["employment_injury"]
+    before = db.session.get(Need, need_id).updated_at
+    edited = client.patch(
+        f"/api/v1/needs/{need_id}", headers=headers, json={"themes": ["skills_development"]}
+    )
+    assert edited.status_code == 200, edited.get_json()
+    db.session.expire_all()
+    assert as_utc(db.session.get(Need, need_id).updated_at) > as_utc(before)
+    body = client.get(path, headers=headers).get_json()
+    assert body["themes"] == ["skills_development"]
 
 
 def test_matches_are_for_the_needs_organisation_and_coordinators(
