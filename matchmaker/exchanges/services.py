@@ -159,6 +159,13 @@ def _budget(data: dict[str, Any], cleaner: Cleaner) -> dict[str, Any]:
     return {"budget_amount": amount.quantize(Decimal("0.01")), "budget_currency": currency}
 
 
+def require_may_propose(actor: User | None, need: Need) -> None:
+    """Country ownership: the need's own organisation proposes exchanges for it, or a
+    coordinator brokers one."""
+    if not (access.is_member_of(actor, need.organisation) or access.is_staff(actor)):
+        raise Forbidden(_("Only the need's organisation or a coordinator can propose an exchange."))
+
+
 def create(actor: User, data: dict[str, Any]) -> Exchange:
     """A draft exchange for a published need, by its organisation or a coordinator."""
     need_id = record_id(data.get("need_id"))
@@ -169,8 +176,7 @@ def create(actor: User, data: dict[str, Any]) -> Exchange:
         raise Invalid(
             _("Give the id of a need you can see."), fields={"need_id": _("Unknown need.")}
         )
-    if not (access.is_member_of(actor, need.organisation) or access.is_staff(actor)):
-        raise Forbidden(_("Only the need's organisation or a coordinator can propose an exchange."))
+    require_may_propose(actor, need)
     if not access.is_public(need):
         raise Conflict(
             _("Only a published need of a verified organisation can lead to an exchange.")

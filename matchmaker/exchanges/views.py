@@ -65,6 +65,7 @@ def new():
     actor = current_actor()
     need_id = request.values.get("need_id", type=int) or abort(404)
     need = get_visible(NEEDS, actor, need_id)
+    services.require_may_propose(actor, need)  # before showing a form it could not submit
     errors: dict[str, str] = {}
     data: dict[str, object] = {
         "provider_organisation_ids": request.args.getlist("provider"),
