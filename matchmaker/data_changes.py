@@ -139,9 +139,11 @@ def _unlink_session(_dbapi_connection: object, record: Any) -> None:
 
 @event.listens_for(Engine, "commit")
 def _connection_committed(connection: Connection) -> None:
-    changed(connection.info.pop(CONNECTION_WRITES, ()))
+    if not connection.invalidated:
+        changed(connection.info.pop(CONNECTION_WRITES, ()))
 
 
 @event.listens_for(Engine, "rollback")
 def _connection_rolled_back(connection: Connection) -> None:
-    connection.info.pop(CONNECTION_WRITES, None)
+    if not connection.invalidated:  # a lost connection: its notes went with it
+        connection.info.pop(CONNECTION_WRITES, None)

@@ -193,3 +193,13 @@ def test_outbox_and_notifications_are_writes_the_directory_ignores(client, need)
     db.session.add(OutboxMessage(recipient="a@example.org", subject="s", body="b"))
     db.session.commit()
     assert _hit(client.get("/directory?kind=needs"))
+
+
+def test_a_lost_connection_rolls_back_quietly(app: Flask):
+    """The database gone mid-transaction: the rollback that follows must not fail on the
+    notes of what it wrote (the 503 page depends on it)."""
+    with db.engine.connect() as connection:
+        connection.execute(text("UPDATE outbox SET attempts = attempts WHERE 1 = 0"))
+        connection.invalidate()
+        connection.rollback()
+        assert connection.invalidated
