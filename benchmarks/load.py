@@ -1,21 +1,25 @@
 """Load test: gunicorn + PostgreSQL + the demo world, 32 concurrent users, against bare Flask.
 
 Run: ``.venv/bin/python benchmarks/load.py [--duration 30] [--users 32] [--workers 2]
-[--threads 8] [--skip-init]``. Needs ``wrk`` (Debian package ``wrk``) and a PostgreSQL server;
-it creates the database ``loadtest`` (``--database-url``) and fills it with
-``matchmaker init --demo``. Everything stays on 127.0.0.1 and every run is bounded in time.
+[--threads 16] [--skip-init] [--page-cache-seconds N]``. Needs ``wrk`` (Debian package
+``wrk``) and a PostgreSQL server; it creates the database ``loadtest`` (``--database-url``) and
+fills it with ``matchmaker init --demo``. Everything stays on 127.0.0.1 and every run is
+bounded in time.
 
 Two scenarios, each ``--duration`` seconds:
 
-1. the mixed load on Matchmaker: three wrk processes at once, the users split between
-   browsing (directory and need pages, anonymous), matching (``GET /api/v1/needs/{id}/matches``
-   with a coordinator's token) and proposing (``POST /api/v1/exchanges`` with a member's token);
-2. a bare Flask "hello" endpoint served by the same gunicorn settings, all users on it: the
-   reference throughput of this machine's Python web stack.
+1. the mixed load on Matchmaker, served by ``matchmaker run`` (the product's own gunicorn
+   settings), after every page and need was asked for a few times per worker: three wrk
+   processes at once, the users split between browsing (directory and need pages,
+   anonymous), matching (``GET /api/v1/needs/{id}/matches`` with a coordinator's token) and
+   proposing (``POST /api/v1/exchanges`` with a member's token);
+2. a bare Flask "hello" endpoint under gunicorn with the same bind, workers, threads and
+   worker class, all users on it: the reference throughput of this machine's Python web stack.
 
 Prints per kind: requests, throughput, p50/p95/p99 latency and errors (non-2xx/3xx answers and
 socket errors), the targets, the ratio of Matchmaker's throughput to the bare endpoint's, and
-the load average (other processes share the CPU).
+the load average (other processes share the CPU). ``--page-cache-seconds 0`` measures the pages
+without the page cache.
 """
 
 from __future__ import annotations
