@@ -2,7 +2,7 @@
 
 The home page, the directory, the need, offer and organisation pages and the public dashboard
 read the same for every anonymous visitor in a language, and take 5 to 40 ms to render; from
-memory they take a tenth of a millisecond, which is what lets two cores carry 32 busy users.
+memory they take about 0.2 ms, as a bare Flask endpoint does (benchmarks/load.py).
 
 - Served from the cache: a GET without credentials (no Authorization header, no cookie but the
   language choice) of a page whose view is marked ``@public_page``; the key is the address and
