@@ -234,7 +234,10 @@ def user_for_api_token(token: str) -> User | None:
         return None
     if facts.last_used_at is None or as_utc(facts.last_used_at) <= now - TOKEN_USE_RESOLUTION:
         if writes_expected.get():  # SQLite: this request holds the write lock already
-            db.session.get(ApiToken, facts.token_id).last_used_at = now  # type: ignore[union-attr]
+            row = db.session.get(ApiToken, facts.token_id)
+            if row is None:  # deleted by another process since it was kept
+                return None
+            row.last_used_at = now
         else:
             _note_token_use(facts.token_id, now)
             # End the read transaction the lookup began: on SQLite one begun before that
