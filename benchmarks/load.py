@@ -221,14 +221,14 @@ def _scenario_requests(database_url: str) -> dict[str, list[dict[str, object]]]:
     return {"browsing": browsing, "matching": matching, "proposing": proposing}
 
 
-def _serve(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _serve(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(  # noqa: S603 (our own commands)
         command, env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'benchmarks'}"}, cwd=ROOT
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{_address(command)}/readyz", timeout=5):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5):  # noqa: S310
                 return process
         except OSError as error:
             if getattr(error, "code", None) == 404:  # the bare app has no /readyz: it is up
@@ -254,12 +254,6 @@ def _bare(port: int, args: argparse.Namespace) -> list[str]:
         "--worker-class", "gthread", "--log-level", "warning", "--chdir", str(ROOT),
         "load:hello_app",
     ]
-
-
-def _address(command: list[str]) -> str:
-    if "--port" in command:
-        return f"http://127.0.0.1:{command[command.index('--port') + 1]}"
-    return f"http://{command[command.index('--bind') + 1]}"
 
 
 def _warm(port: int, items: list[dict[str, object]], workers: int) -> None:
@@ -325,7 +319,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         port = _free_port()
-        server = _serve(_matchmaker(port, args), env)
+        server = _serve(_matchmaker(port, args), port, env)
         try:
             _warm(port, scenarios["browsing"] + scenarios["matching"], args.workers)
             mixed = _collect(
@@ -338,7 +332,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
         port = _free_port()
-        server = _serve(_bare(port, args), env)
+        server = _serve(_bare(port, args), port, env)
         try:
             hello_items = [{"method": "GET", "path": "/hello"}]
             bare = _collect(

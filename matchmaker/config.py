@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,18 +29,14 @@ def _int(value: str) -> int:
         raise ConfigError(f"expected a whole number, got {value!r}") from exc
 
 
-def _positive(value: str) -> int:
-    number = _int(value)
-    if number < 1:
-        raise ConfigError(f"expected a whole number of at least 1, got {value!r}")
-    return number
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = _int(value)
+        if number < minimum:
+            raise ConfigError(f"expected a whole number of at least {minimum}, got {value!r}")
+        return number
 
-
-def _non_negative(value: str) -> int:
-    number = _int(value)
-    if number < 0:
-        raise ConfigError(f"expected a whole number of at least 0, got {value!r}")
-    return number
+    return parse
 
 
 def _log_format(value: str) -> str:
@@ -59,10 +55,10 @@ SETTINGS: dict[str, tuple[str | None, object, str]] = {
     "SQLITE_BUSY_TIMEOUT_MS": ("15000", _int, "how long SQLite writers wait for the lock"),
     "MAX_UPLOAD_BYTES": ("2097152", _int, "largest request body accepted (413 above)"),
     "API_TOKEN_DAYS": ("90", _int, "lifetime of API tokens"),
-    "SESSION_IDLE_MINUTES": ("30", _positive, "sign a session out after this long unused"),
-    "SESSION_MAX_HOURS": ("12", _positive, "sign a session out this long after sign-in"),
-    "PAGE_CACHE_SECONDS": ("10", _non_negative, "cache public pages this long (0: off)"),
-    "PAGE_CACHE_MEGABYTES": ("64", _positive, "memory for those pages, per process"),
+    "SESSION_IDLE_MINUTES": ("30", _at_least(1), "sign a session out after this long unused"),
+    "SESSION_MAX_HOURS": ("12", _at_least(1), "sign a session out this long after sign-in"),
+    "PAGE_CACHE_SECONDS": ("10", _at_least(0), "cache public pages this long (0: off)"),
+    "PAGE_CACHE_MEGABYTES": ("64", _at_least(1), "memory for those pages, per process"),
     "LOG_LEVEL": ("INFO", str, "logging level"),
     "LOG_FORMAT": ("plain", _log_format, "plain lines, or json (one object per line)"),
     "BASE_URL": ("http://127.0.0.1:5000", str, "public address, for links in e-mails"),

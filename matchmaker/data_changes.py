@@ -37,7 +37,7 @@ class Watcher(Protocol):
     def forget(self, tables: set[str]) -> None: ...
 
 
-_watchers: weakref.WeakSet[Any] = weakref.WeakSet()
+_watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
 _reads: ContextVar[set[str] | None] = ContextVar("data_changes_reads", default=None)
 _generations = itertools.count(1)  # next() is atomic
 

@@ -74,15 +74,19 @@ def test_a_commit_that_writes_a_table_the_page_read_drops_it(client, need):
 
 
 def test_writes_elsewhere_and_rolled_back_writes_keep_the_page(client, need, make_user):
+    """What proposing exchanges writes (notifications, the outbox) never empties the pages."""
     client.get(f"/needs/{need.id}")
-    user = make_user(need.organisation)  # commits users: the page never read them
+    client.get("/directory?kind=needs")
+    user = make_user(need.organisation)  # commits users: the pages never read them
     db.session.add(Notification(user_id=user.id, message="Hello"))
+    db.session.add(OutboxMessage(recipient="a@example.org", subject="s", body="b"))
     db.session.commit()
     db.session.get(Need, need.id).title = "Never saved"
     db.session.flush()
     db.session.rollback()
     page = client.get(f"/needs/{need.id}")
     assert _hit(page) and "Skills for jobs" in page.get_data(as_text=True)
+    assert _hit(client.get("/directory?kind=needs"))
 
 
 def test_raw_sql_that_writes_drops_every_page(client, need):
@@ -185,14 +189,6 @@ def test_the_cache_is_on_by_default_and_can_be_turned_off(app: Flask, database_u
     assert isinstance(app.wsgi_app, PageCache)
     off = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PAGE_CACHE_SECONDS": 0})
     assert isinstance(off.wsgi_app, types.MethodType)  # Flask's own, nothing in front
-
-
-def test_outbox_and_notifications_are_writes_the_directory_ignores(client, need):
-    """The load of proposing exchanges never empties the directory's pages."""
-    client.get("/directory?kind=needs")
-    db.session.add(OutboxMessage(recipient="a@example.org", subject="s", body="b"))
-    db.session.commit()
-    assert _hit(client.get("/directory?kind=needs"))
 
 
 def test_a_lost_connection_rolls_back_quietly(app: Flask):

@@ -55,8 +55,7 @@ class LiveIndex:
     version: Version
     absorbed: set[int]
     updates: int = 0  # offers applied in place since the fit
-    # Re-entrant: a remembered ranking may be computed by a call that remembers its own.
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     rankings: OrderedDict[Hashable, object] = field(default_factory=OrderedDict, repr=False)
 
     def use(self, function: Callable[[Matcher], T]) -> T:

@@ -87,20 +87,29 @@ def rank(
 ) -> Ranking:
     """Rank with the app's index, in turn with its in-place updates; `embedding`: the
     query's, being computed; `wait`: see ``IndexHolder.current``."""
-    live = _live(wait)
-    unknown = set(query.themes) - set(live.matcher.theme_pillars)
+    return _live(wait).remembered(
+        (query, top, include_own_country),
+        lambda matcher: _ranked(matcher, query, top, include_own_country, embedding),
+    )
+
+
+def _ranked(
+    matcher: Matcher,
+    query: NeedQuery,
+    top: int,
+    include_own_country: bool,
+    embedding: Future[np.ndarray] | None = None,
+) -> Ranking:
+    unknown = set(query.themes) - set(matcher.theme_pillars)
     if unknown:
         raise Invalid(
             f"Unknown theme(s): {', '.join(sorted(unknown))}.", fields={"theme": _("Unknown.")}
         )
-    return live.remembered(
-        (query, top, include_own_country),
-        lambda matcher: matcher.rank(
-            query,
-            top=top,
-            include_own_country=include_own_country,
-            embedding=None if embedding is None else embedding.result()[0],
-        ),
+    return matcher.rank(
+        query,
+        top=top,
+        include_own_country=include_own_country,
+        embedding=None if embedding is None else embedding.result()[0],
     )
 
 
@@ -142,8 +151,7 @@ def matches_for_need(
     live = _live()
     key = ("need", need.id, need.updated_at, top, include_own_country)
     ranking = live.remembered(
-        key,
-        lambda _matcher: rank(need_query(need), top=top, include_own_country=include_own_country),
+        key, lambda matcher: _ranked(matcher, need_query(need), top, include_own_country)
     )
     return NeedMatches(need, ranking, live, key)
 
