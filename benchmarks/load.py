@@ -1,35 +1,40 @@
 """Load test: gunicorn + PostgreSQL + the demo world, 32 concurrent users, against bare Flask.
 
-Run: ``.venv/bin/python benchmarks/load.py [--duration 30] [--users 32] [--workers 2]
-[--threads 16] [--skip-init] [--page-cache-seconds N]``. Needs ``wrk`` (Debian package
-``wrk``) and a PostgreSQL server; it creates the database ``loadtest`` (``--database-url``) and
-fills it with ``matchmaker init --demo``. Everything stays on 127.0.0.1 and every run is
-bounded in time.
+Run: ``.venv/bin/python benchmarks/load.py [--duration 15] [--rounds 3] [--warmup 10]
+[--users 32] [--workers N] [--threads N] [--skip-init] [--page-cache-seconds N]``. Needs
+``wrk`` (Debian package ``wrk``) and a PostgreSQL server; it creates the database ``loadtest``
+(``--database-url``) and fills it with ``matchmaker init --demo``. Everything stays on
+127.0.0.1 and every run is bounded in time.
 
-Two scenarios, each ``--duration`` seconds:
+Two servers run side by side, one measured at a time:
 
-1. the mixed load on Matchmaker, served by ``matchmaker run`` (the product's own gunicorn
-   settings), after every page and need was asked for a few times per worker: three wrk
-   processes at once, the users split between browsing (directory and need pages,
-   anonymous), matching (``GET /api/v1/needs/{id}/matches`` with a coordinator's token) and
-   proposing (``POST /api/v1/exchanges`` with a member's token);
+1. Matchmaker, served by ``matchmaker run`` (the product's own gunicorn settings; its workers
+   and threads unless given), under a mixed load: three wrk processes at once, the users
+   split between browsing (directory and need pages, anonymous), matching
+   (``GET /api/v1/needs/{id}/matches`` with a coordinator's token) and proposing
+   (``POST /api/v1/exchanges`` with a member's token);
 2. a bare Flask "hello" endpoint under gunicorn with the same bind, workers, threads and
    worker class, all users on it: the reference throughput of this machine's Python web stack.
 
-Prints per kind: requests, throughput, p50/p95/p99 latency and errors (non-2xx/3xx answers and
-socket errors), the targets, the ratio of Matchmaker's throughput to the bare endpoint's, and
-the load average (other processes share the CPU). ``--page-cache-seconds 0`` measures the pages
-without the page cache.
+First ``--warmup`` seconds of both loads, not measured (every worker loads its index and fills
+its caches); then ``--rounds`` rounds of ``--duration`` seconds on each, in turn. This machine's
+speed drifts by a factor of two or more within a minute (its host is shared), so the ratio is
+taken within each round. Prints each round's throughputs, ratio and the CPU time the hypervisor
+took; then per kind the median over rounds of throughput, p50/p95/p99 latency, the errors
+(non-2xx/3xx answers and socket errors) and the worst round's p95; the targets; and the load
+average. ``--page-cache-seconds 0`` measures the pages without the page cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,6 +95,7 @@ class Result:
     p95: float
     p99: float
     errors: int
+    steal: float = 0.0  # share of the machine's CPU time stolen by the hypervisor meanwhile
 
     @property
     def throughput(self) -> float:
@@ -297,10 +303,12 @@ def _collect(runs) -> list[Result]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
-    parser.add_argument("--duration", type=int, default=30, help="seconds per scenario")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per measured phase")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of (Matchmaker, bare)")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds of unmeasured load")
     parser.add_argument("--users", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=None, help="default: matchmaker run's")
+    parser.add_argument("--threads", type=int, default=None, help="default: matchmaker run's")
     parser.add_argument("--skip-init", action="store_true", help="reuse a loaded database")
     parser.add_argument(
         "--page-cache-seconds",
@@ -311,70 +319,133 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
+    from matchmaker.server import DEFAULT_THREADS, DEFAULT_WORKERS
+
+    args.workers = args.workers or DEFAULT_WORKERS
+    args.threads = args.threads or DEFAULT_THREADS
     _prepare_database(args.database_url, args.skip_init)
     scenarios = _scenario_requests(args.database_url)
     env = _environment(args.database_url, args.page_cache_seconds)
     split = {"browsing": args.users // 2, "matching": args.users * 3 // 8}
     split["proposing"] = args.users - sum(split.values())
-    with tempfile.TemporaryDirectory() as tmp:
+    hello = [{"method": "GET", "path": "/hello"}]
+    rounds: list[tuple[list[Result], Result]] = []
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as servers:
         work = Path(tmp)
-        port = _free_port()
-        server = _serve(_matchmaker(port, args), port, env)
-        try:
-            _warm(port, scenarios["browsing"] + scenarios["matching"], args.workers)
-            mixed = _collect(
-                [
-                    _wrk(kind, port, split[kind], args.duration, scenarios[kind], work)
-                    for kind in ("browsing", "matching", "proposing")
-                ]
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        port = _free_port()
-        server = _serve(_bare(port, args), port, env)
-        try:
-            hello_items = [{"method": "GET", "path": "/hello"}]
-            bare = _collect(
-                [_wrk("bare flask", port, args.users, args.duration, hello_items, work)]
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    _report(mixed, bare[0], args)
+        app_port, bare_port = _free_port(), _free_port()
+        servers.enter_context(_running(_matchmaker(app_port, args), app_port, env))
+        servers.enter_context(_running(_bare(bare_port, args), bare_port, env))
+
+        def mixed(seconds: int) -> list[Result]:
+            with _stolen() as steal:
+                results = _collect(
+                    [
+                        _wrk(kind, app_port, split[kind], seconds, scenarios[kind], work)
+                        for kind in ("browsing", "matching", "proposing")
+                    ]
+                )
+            return [dataclasses.replace(r, steal=steal[0]) for r in results]
+
+        def bare(seconds: int) -> Result:
+            with _stolen() as steal:
+                result = _collect([_wrk("bare flask", bare_port, args.users, seconds, hello, work)])
+            return dataclasses.replace(result[0], steal=steal[0])
+
+        _warm(app_port, scenarios["browsing"] + scenarios["matching"], args.workers)
+        if args.warmup:  # every worker loads its index and fills its caches
+            mixed(args.warmup)
+            bare(args.warmup)
+        for _round in range(args.rounds):
+            rounds.append((mixed(args.duration), bare(args.duration)))
+    _report(rounds, args)
 
 
-def _report(mixed: list[Result], bare: Result, args: argparse.Namespace) -> None:
-    total = Result(
+def _cpu_ticks() -> tuple[int, int]:
+    """(all, stolen) CPU ticks since boot: time the hypervisor gave to other machines."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields[:8]), fields[7]
+
+
+@contextlib.contextmanager
+def _stolen():
+    """The share of CPU time stolen by the hypervisor while the block ran, in [0]."""
+    share = [0.0]
+    before = _cpu_ticks()
+    yield share
+    after = _cpu_ticks()
+    elapsed = after[0] - before[0]
+    share[0] = (after[1] - before[1]) / elapsed if elapsed else 0.0
+
+
+@contextlib.contextmanager
+def _running(command: list[str], port: int, env: dict[str, str]):
+    server = _serve(command, port, env)
+    try:
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _total(results: list[Result]) -> Result:
+    nan = float("nan")
+    return Result(
         "matchmaker (all)",
-        sum(r.requests for r in mixed),
-        max(r.seconds for r in mixed),
-        float("nan"),
-        float("nan"),
-        float("nan"),
-        sum(r.errors for r in mixed),
+        sum(r.requests for r in results),
+        max(r.seconds for r in results),
+        nan,
+        nan,
+        nan,
+        sum(r.errors for r in results),
+        results[0].steal,
     )
+
+
+def _report(rounds: list[tuple[list[Result], Result]], args: argparse.Namespace) -> None:
+    """Each round's ratio, then per kind the median over the rounds of each figure, and the
+    worst round's p95: the machine's speed drifts between rounds more than within one."""
     cache = "default" if args.page_cache_seconds is None else f"{args.page_cache_seconds} s"
     print(
-        f"\n{args.users} users, {args.duration} s per scenario, gunicorn {args.workers} "
-        f"worker(s) x {args.threads} threads, PostgreSQL, demo world, page cache {cache}"
+        f"\n{args.users} users; {args.rounds} rounds of {args.duration} s on Matchmaker, then "
+        f"{args.duration} s on bare Flask, after {args.warmup} s of warm-up; gunicorn "
+        f"{args.workers} worker(s) x {args.threads} threads, PostgreSQL, demo world, page "
+        f"cache {cache}"
     )
-    print(f"{'kind':<18}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'errors':>8}  target")
-    for result in [*mixed, total, bare]:
-        target = TARGETS.get(result.kind)
+    ratios = []
+    for number, (app, bare) in enumerate(rounds, 1):
+        total = _total(app)
+        ratios.append(total.throughput / bare.throughput if bare.throughput else 0.0)
+        print(
+            f"round {number}: Matchmaker {total.throughput:.0f} req/s, bare Flask "
+            f"{bare.throughput:.0f} req/s, ratio {ratios[-1]:.0%} (CPU time stolen by the "
+            f"hypervisor: {app[0].steal:.0%}, then {bare.steal:.0%})"
+        )
+    series = [[app[k] for app, _bare in rounds] for k in range(len(rounds[0][0]))]
+    series += [[_total(app) for app, _bare in rounds], [bare for _app, bare in rounds]]
+    print(
+        f"{'median of rounds':<18}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'p99 ms':>9}{'errors':>8}{'worst p95':>10}  target"
+    )
+    for results in series:
+        kind = results[0].kind
+        p95 = statistics.median(r.p95 for r in results)
+        target = TARGETS.get(kind)
         verdict = ""
         if target is not None:
-            verdict = f"p95 <= {target:.0f} ms: {'ok' if result.p95 <= target else 'MISSED'}"
+            verdict = f"p95 <= {target:.0f} ms: {'ok' if p95 <= target else 'MISSED'}"
         print(
-            f"{result.kind:<18}{result.requests:>9}{result.throughput:>9.1f}{result.p50:>9.1f}"
-            f"{result.p95:>9.1f}{result.p99:>9.1f}{result.errors:>8}  {verdict}"
+            f"{kind:<18}{statistics.median(r.requests for r in results):>9.0f}"
+            f"{statistics.median(r.throughput for r in results):>9.1f}"
+            f"{statistics.median(r.p50 for r in results):>9.1f}{p95:>9.1f}"
+            f"{statistics.median(r.p99 for r in results):>9.1f}"
+            f"{sum(r.errors for r in results):>8}{max(r.p95 for r in results):>10.1f}  {verdict}"
         )
-    ratio = total.throughput / bare.throughput if bare.throughput else 0.0
+    ratio = statistics.median(ratios)
+    errors = sum(_total(app).errors for app, _bare in rounds)
     print(
-        f"throughput ratio to bare Flask: {ratio:.0%} (target >= {MIN_RATIO:.0%}: "
-        f"{'ok' if ratio >= MIN_RATIO else 'MISSED'}); errors: {total.errors} "
-        f"(target 0: {'ok' if total.errors == 0 else 'MISSED'})"
+        f"throughput ratio to bare Flask, median of rounds: {ratio:.0%} (target >= "
+        f"{MIN_RATIO:.0%}: {'ok' if ratio >= MIN_RATIO else 'MISSED'}); errors in all rounds: "
+        f"{errors} (target 0: {'ok' if errors == 0 else 'MISSED'})"
     )
     print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 

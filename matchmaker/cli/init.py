@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from matchmaker.cli.common import generated_password
 from matchmaker.extensions import db
+from matchmaker.server import DEFAULT_THREADS, DEFAULT_WORKERS
 
 
 @click.command("init")
@@ -41,8 +42,8 @@ def init_command(demo: bool) -> None:
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 64))
+@click.option("--workers", default=DEFAULT_WORKERS, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1, 64))
 def run_command(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (a production WSGI server)."""
     from matchmaker.server import serve
