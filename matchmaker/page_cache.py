@@ -85,6 +85,7 @@ class PageCache:
         self._pages: OrderedDict[Key, Page] = OrderedDict()
         self._bytes = 0
         self._forgotten: dict[str, int] = {}  # table -> generation of its last invalidation
+        self._rendering: set[Key] = set()  # expired pages being rendered again
         self._lock = threading.Lock()
         data_changes.watch(self)
 
@@ -95,7 +96,10 @@ class PageCache:
         started = time.perf_counter()
         page = self._lookup(key)
         if page is None:
-            return self._render(key, environ, start_response)
+            try:
+                return self._render(key, environ, start_response)
+            finally:
+                self._rendered(key)
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID", ""))
         start_response(
             page.status, [*page.headers, (REQUEST_ID_HEADER, request_id), (CACHE_HEADER, "hit")]
@@ -123,12 +127,17 @@ class PageCache:
                 self._drop(key)
 
     def _lookup(self, key: Key) -> Page | None:
+        """The stored page, or None when this thread is to render it. Once a page expires,
+        one thread renders it again while the others are still served the old one: a busy
+        page expiring is rendered once, not by every thread that asks meanwhile."""
         with self._lock:
             page = self._pages.get(key)
             if page is None:
                 return None
             if page.expires <= self._clock():
-                self._drop(key)
+                if key in self._rendering:
+                    return page
+                self._rendering.add(key)
                 return None
             self._pages.move_to_end(key)
             return page
@@ -179,6 +188,15 @@ class PageCache:
             self._bytes += len(page.body)
             while self._bytes > self._max_bytes:
                 self._drop(next(iter(self._pages)))
+
+    def _rendered(self, key: Key) -> None:
+        """An expired page that its new render did not replace leaves (it is not served
+        any longer than a render takes)."""
+        with self._lock:
+            self._rendering.discard(key)
+            page = self._pages.get(key)
+            if page is not None and page.expires <= self._clock():
+                self._drop(key)
 
     def _drop(self, key: Key) -> None:
         self._bytes -= len(self._pages.pop(key).body)

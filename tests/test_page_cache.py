@@ -152,6 +152,43 @@ def test_a_page_expires_after_its_seconds(app: Flask):
     assert _get(cache) == (b"page", False)
 
 
+def test_an_expired_page_is_rendered_by_one_thread_while_others_get_the_old_one(app: Flask):
+    clock: Clock = [0.0]
+    bodies = iter([b"v1", b"v2"])
+    meanwhile: list[tuple[bytes, bool]] = []
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        body = next(bodies)
+        if body == b"v2":  # another request for the page arrives while it renders again
+            meanwhile.append(_get(cache))
+        return _wsgi(body)(environ, start_response)
+
+    cache = _cache(wsgi, clock)
+    assert _get(cache) == (b"v1", False)
+    clock[0] = 10.0
+    assert _get(cache) == (b"v2", False)
+    assert meanwhile == [(b"v1", True)]
+    assert _get(cache) == (b"v2", True)
+
+
+def test_an_expired_page_whose_new_render_is_not_stored_is_not_served_again(app: Flask):
+    clock: Clock = [0.0]
+    answers = iter([("200 OK", b"old"), ("404 NOT FOUND", b"gone"), ("404 NOT FOUND", b"gone")])
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        status, body = next(answers)
+        environ[CACHEABLE] = True
+        start_response(status, [("Content-Length", str(len(body)))])
+        return [body]
+
+    cache = _cache(wsgi, clock)
+    assert _get(cache) == (b"old", False)
+    clock[0] = 10.0
+    assert _get(cache) == (b"gone", False)
+    assert len(cache) == 0
+    assert _get(cache) == (b"gone", False)
+
+
 def test_a_page_whose_render_overlapped_a_commit_is_not_stored(app: Flask):
     clock: Clock = [0.0]
     cache = _cache(_wsgi(b"old", during=lambda: data_changes.changed({"needs"})), clock)
