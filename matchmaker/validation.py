@@ -28,6 +28,17 @@ def record_id(value: object) -> int | None:
     return None
 
 
+def refuse_unknown(data: dict[str, Any], allowed: Iterable[str]) -> None:
+    """A caller may set only these fields: any other (unknown, or read-only such as an owner
+    or a state) is refused by name, before anything is written."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise Invalid(
+            _("These fields cannot be set here: %(fields)s.", fields=", ".join(unknown)),
+            fields={name: "Unknown or read-only field." for name in unknown},
+        )
+
+
 def search_text(value: str, *, max_length: int) -> str:
     """A query-string filter as the database can take it: no control characters, bounded."""
     return unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()[:max_length]

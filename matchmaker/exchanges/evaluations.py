@@ -8,12 +8,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from matchmaker.errors import Conflict, Forbidden, Invalid
+from matchmaker.errors import Conflict, Forbidden
 from matchmaker.exchanges import services
 from matchmaker.exchanges.workflow import Party
 from matchmaker.extensions import db
 from matchmaker.labels import label
-from matchmaker.validation import Cleaner
+from matchmaker.validation import Cleaner, refuse_unknown
 from models import Evaluation, Exchange, User
 
 PRINCIPLES = (
@@ -38,12 +38,7 @@ def submit(actor: User, exchange_id: int, data: dict[str, Any]) -> Evaluation:
             _("An exchange is evaluated once completed; this one is %(state)s.")
             % {"state": label(exchange.state)}
         )
-    unknown = sorted(set(data) - FIELDS)
-    if unknown:
-        raise Invalid(
-            f"These fields cannot be set here: {', '.join(unknown)}.",
-            fields={name: "Unknown field." for name in unknown},
-        )
+    refuse_unknown(data, FIELDS)
     cleaner = Cleaner(data)
     usefulness = cleaner.integer("usefulness", minimum=1, maximum=5)
     if usefulness is None:

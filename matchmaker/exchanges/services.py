@@ -21,7 +21,7 @@ from matchmaker.exchanges.workflow import Party, WorkflowError, allowed_actions,
 from matchmaker.extensions import db
 from matchmaker.knowledge.vocabulary import FACILITATOR_ROLES, MODALITIES
 from matchmaker.labels import label
-from matchmaker.validation import Cleaner, record_id
+from matchmaker.validation import Cleaner, record_id, refuse_unknown
 from models import Exchange, ExchangeEvent, ExchangeProvider, Need, Organisation, User
 from models.base import utcnow
 
@@ -87,12 +87,7 @@ def _organisation(organisation_id: object, field: str, cleaner: Cleaner) -> Orga
 
 
 def _clean(data: dict[str, Any], need: Need) -> dict[str, Any]:
-    unknown = sorted(set(data) - CREATE_FIELDS)
-    if unknown:
-        raise Invalid(
-            f"These fields cannot be set here: {', '.join(unknown)}.",
-            fields={name: "Unknown or read-only field." for name in unknown},
-        )
+    refuse_unknown(data, CREATE_FIELDS)
     cleaner = Cleaner(data)
     ids = data.get("provider_organisation_ids")
     providers: list[Organisation] = []

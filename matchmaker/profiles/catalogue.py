@@ -14,7 +14,7 @@ from matchmaker import access
 from matchmaker.errors import Conflict, Forbidden, Invalid
 from matchmaker.extensions import db
 from matchmaker.knowledge.vocabulary import MODALITIES, OFFER_STATUSES
-from matchmaker.validation import Cleaner
+from matchmaker.validation import Cleaner, refuse_unknown
 from models import Country, Need, Offer, Organisation, Theme, User
 from models.base import utcnow
 
@@ -46,12 +46,7 @@ OFFERS: Kind[Offer] = Kind(Offer, "offer", frozenset(COMMON_FIELDS | {"evidence"
 
 def _clean(kind: Kind[Any], data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """Validate the fields present (all required ones unless `partial`)."""
-    unknown = sorted(set(data) - kind.fields)
-    if unknown:
-        raise Invalid(
-            f"These fields cannot be set here: {', '.join(unknown)}.",
-            fields={name: "Unknown or read-only field." for name in unknown},
-        )
+    refuse_unknown(data, kind.fields)
     cleaner = Cleaner(data)
     values: dict[str, Any] = {}
 

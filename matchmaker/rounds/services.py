@@ -24,7 +24,7 @@ from matchmaker.profiles.choices import ILO_REGION_LABELS
 from matchmaker.rounds import solves
 from matchmaker.rounds.problem import build_problem
 from matchmaker.rounds.solving import rank_need, slate_figures
-from matchmaker.validation import Cleaner
+from matchmaker.validation import Cleaner, refuse_unknown
 from models import (
     Country,
     Exchange,
@@ -99,9 +99,7 @@ def open_needs(filters: dict[str, str]) -> list[Need]:
 
 
 def _clean_settings(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    unknown = sorted(set(data) - set(SETTINGS))
-    if unknown:
-        raise Invalid(_("These fields cannot be set here: %(fields)s.", fields=", ".join(unknown)))
+    refuse_unknown(data, SETTINGS)
     cleaner = Cleaner(data)
     country = str(data.get("country") or "").strip().upper()
     if country and db.session.get(Country, country) is None:
