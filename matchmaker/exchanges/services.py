@@ -187,6 +187,7 @@ def create(actor: User, data: dict[str, Any]) -> Exchange:
         **values,
     )
     exchange.providers = [ExchangeProvider(organisation=p) for p in providers]
+    exchange.events = []  # known empty: its history is then read without a query
     db.session.add(exchange)
     db.session.flush()
     _record(exchange, actor, "create", None, "draft", "")
@@ -296,7 +297,6 @@ def _record(
 ) -> None:
     """Append the audit row and notify the parties, in the caller's transaction."""
     event = ExchangeEvent(
-        exchange_id=exchange.id,
         action=action,
         from_state=before,
         to_state=after,
@@ -306,19 +306,14 @@ def _record(
         organisation_id=actor.organisation_id,
         comment=comment,
     )
-    db.session.add(event)
+    exchange.events.append(event)
     db.session.flush()
     notifications.exchange_changed(exchange, actor, event)
 
 
 def history(exchange: Exchange) -> list[ExchangeEvent]:
-    return list(
-        db.session.scalars(
-            select(ExchangeEvent)
-            .where(ExchangeEvent.exchange_id == exchange.id)
-            .order_by(ExchangeEvent.id)
-        )
-    )
+    """Its events, oldest first (as the relationship orders them)."""
+    return list(exchange.events)
 
 
 def actions_for(actor: User | None, exchange: Exchange) -> list[str]:
